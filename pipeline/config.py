@@ -1,0 +1,58 @@
+"""The one configuration model. CLI flags, environment variables (``DOCINTEL_*``) and Prefect
+parameters all map onto :class:`Settings`; its defaults serve the nightly job."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "google/gemma-4-12B-it"
+MTP_ASSISTANT = "google/gemma-4-12B-it-assistant"
+SOFT_TOKEN_BUDGETS = (70, 140, 280, 560, 1120)
+
+
+class Settings(BaseSettings):
+    """Everything a run can be told. Environment: ``DOCINTEL_<FIELD>``, e.g. ``DOCINTEL_MODEL``."""
+
+    model_config = SettingsConfigDict(env_prefix="DOCINTEL_", extra="forbid")
+
+    # Model and engine
+    model: str = Field(DEFAULT_MODEL, description="Hugging Face id or local path of the checkpoint.")
+    max_model_len: int = Field(32768, description="Context length the engine reserves per request.")
+    dtype: str = Field("auto", description="Weight/activation dtype passed to vLLM.")
+    max_num_seqs: int = Field(32, description="Requests the engine decodes concurrently.")
+    gpu_memory_utilization: float = Field(0.90, gt=0, le=1)
+    max_soft_tokens: int = Field(
+        280, description="Image-token budget per page: 70, 140, 280, 560 or 1120 (dense pages: 560+)."
+    )
+    speculative_model: str | None = Field(
+        None, description=f"Draft model for MTP speculative decoding, e.g. {MTP_ASSISTANT}."
+    )
+    num_speculative_tokens: int = Field(4, ge=1)
+    seed: int = 0
+
+    # Decoding and validation
+    max_tokens: int = Field(4096, description="Output-token cap per request.")
+    temperature: float = Field(0.0, ge=0, description="First attempt; retries sample at retry_temperature.")
+    retry_temperature: float = Field(0.3, ge=0)
+    max_attempts: int = Field(2, ge=1, description="Attempts per document before it becomes an error row.")
+
+    # Rendering
+    dpi: int | None = Field(None, description="Fixed render DPI; default: fit the image-token budget.")
+    max_side_px: int = Field(2048, description="Longest side of a rendered page, in pixels.")
+    max_pages: int = Field(50, ge=1, description="Pages per document; longer documents are error rows.")
+    max_file_mb: float = Field(200.0, gt=0, description="Bytes per input file, in MiB.")
+    max_image_pixels: int = Field(100_000_000, description="Pixels per source image (decompression bombs).")
+    include_text_layer: bool = Field(True, description="Send the PDF text layer with the page images.")
+    max_text_chars: int = Field(60_000, description="Text-layer characters per document sent to the model.")
+    render_workers: int = Field(2, ge=1, description="Render processes (PyMuPDF is not thread-safe).")
+
+    # Batching
+    window: int = Field(64, ge=1, description="Documents in flight: rendered ahead and batched together.")
+
+    @field_validator("max_soft_tokens")
+    @classmethod
+    def _known_budget(cls, value: int) -> int:
+        if value not in SOFT_TOKEN_BUDGETS:
+            raise ValueError(f"must be one of {SOFT_TOKEN_BUDGETS} (the budgets Gemma 4 was trained on)")
+        return value

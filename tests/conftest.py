@@ -1,0 +1,39 @@
+"""Shared fixtures: the tiny Gemma 4 checkpoint and one real in-process vLLM engine on it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_docs"
+
+# Small CPU KV cache: the tiny model needs little, and CI has 24 GB for everything.
+os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pipeline.tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-gemma4"))
+
+
+@pytest.fixture(scope="session")
+def cpu_settings(tiny_model: Path):
+    from pipeline.config import Settings
+
+    # Sampling at temperature 1 keeps a random-weight model's strings short (see tiny_model).
+    return Settings(model=str(tiny_model), max_model_len=16384, max_tokens=1536, temperature=1.0,
+                    retry_temperature=1.0, max_soft_tokens=70, window=8)
+
+
+@pytest.fixture(scope="session")
+def engine(cpu_settings):
+    from pipeline.engine import VllmEngine
+
+    engine = VllmEngine(cpu_settings)
+    yield engine
+    engine.close()

@@ -1,0 +1,55 @@
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.schemas import load_schema
+from pipeline.sink import ErrorRow, ParquetSink, ResultRow, arrow_column
+from test_validate import INVOICE
+
+
+def test_invoice_record_becomes_typed_columns() -> None:
+    record_type, convert = arrow_column(load_schema("invoice").schema)
+    assert record_type.field("issue_date").type == pa.date32()
+    assert record_type.field("due_date").type == pa.date32()
+    assert record_type.field("seller").type.field("address").type.field("country").type == pa.string()
+    line = record_type.field("line_items").type.value_type
+    assert [f.name for f in line] == ["description", "quantity", "unit_price", "amount"]
+    assert convert(INVOICE)["issue_date"] == date(2026, 3, 1)
+    assert convert(INVOICE)["buyer"]["address"] is None
+
+
+def test_contract_types_cover_enum_integer_boolean() -> None:
+    record_type, _ = arrow_column(load_schema("contract").schema)
+    assert record_type.field("contract_type").type == pa.string()
+    assert record_type.field("term_months").type == pa.int64()
+    assert record_type.field("auto_renewal").type == pa.bool_()
+    assert record_type.field("parties").type == pa.list_(record_type.field("parties").type.value_type)
+
+
+def test_free_form_and_union_values_are_kept_as_json() -> None:
+    node = {"type": "object", "properties": {"extra": {"type": "object"}, "either": {"type": ["string", "integer"]}}}
+    record_type, convert = arrow_column(node)
+    assert record_type.field("extra").type == pa.string()
+    assert convert({"extra": {"a": [1]}, "either": 3}) == {"extra": '{"a": [1]}', "either": "3"}
+
+
+def test_rows_are_written_partitioned_and_queryable(tmp_path: Path) -> None:
+    schema = load_schema("invoice")
+    sink = ParquetSink(tmp_path, schema, "tiny", "1", "run-1", run_date=date(2026, 11, 28))
+    now = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
+    result = ResultRow("ab" * 32, "file:///a.pdf", 1, True, INVOICE, ["total_mismatch: x"], 1, 900, 300, 0.1, 2.0, now)
+    error = ErrorRow(None, "file:///b.pdf", "render", "empty_file", "the file is empty (0 bytes)", 0, now)
+    sink.write([result], [error])
+    sink.write([result], [])
+    sink.close()
+    assert sink.paths["results"] == tmp_path / "results/schema_name=invoice/run_date=2026-11-28/part-run-1.parquet"
+    assert pq.ParquetFile(sink.paths["results"]).num_row_groups == 2
+    rows = duckdb.sql(f"""
+        SELECT schema_name, run_date, record.total, record.issue_date, record.line_items[1].amount, flags
+        FROM read_parquet('{tmp_path}/results/**/*.parquet', hive_partitioning = true)""").fetchall()
+    assert rows == [("invoice", date(2026, 11, 28), "595.00", date(2026, 3, 1), "450.00", ["total_mismatch: x"])] * 2
+    errors = duckdb.sql(f"SELECT source, stage, error_type, model FROM read_parquet('{tmp_path}/errors/**/*.parquet')").fetchall()
+    assert errors == [("file:///b.pdf", "render", "empty_file", "tiny")]
