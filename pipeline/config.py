@@ -29,6 +29,7 @@ class Settings(BaseSettings):
         None, description=f"Draft model for MTP speculative decoding, e.g. {MTP_ASSISTANT}."
     )
     num_speculative_tokens: int = Field(4, ge=1)
+    enforce_eager: bool = Field(False, description="Skip torch.compile and CUDA graphs: faster start, slower decode.")
     seed: int = 0
 
     # Decoding and validation

@@ -54,6 +54,7 @@ def vllm_engine_args(settings: Settings) -> dict[str, Any]:
         "max_num_seqs": settings.max_num_seqs,
         "gpu_memory_utilization": settings.gpu_memory_utilization,
         "seed": settings.seed,
+        "enforce_eager": settings.enforce_eager,
         "limit_mm_per_prompt": {"image": settings.max_pages, "audio": 0},
         # The image-token budget is engine-wide so that every page of a window costs the same.
         "mm_processor_kwargs": {"max_soft_tokens": settings.max_soft_tokens},
@@ -79,7 +80,7 @@ class VllmEngine:
 
         self.model = settings.model
         start = time.perf_counter()
-        self._llm = LLM(**vllm_engine_args(settings))
+        self.llm = LLM(**vllm_engine_args(settings))  # public for callers that need the raw API
         log.info("loaded %s in %.1f s", settings.model, time.perf_counter() - start)
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
@@ -106,7 +107,7 @@ class VllmEngine:
             )
             for r in requests
         ]
-        outputs = self._llm.chat([r.messages for r in requests], params, use_tqdm=False)
+        outputs = self.llm.chat([r.messages for r in requests], params, use_tqdm=False)
         return [
             Generation(
                 text=o.outputs[0].text,
@@ -119,7 +120,7 @@ class VllmEngine:
 
     def close(self) -> None:
         # Shut the engine core process down now rather than at interpreter exit.
-        engine = getattr(self._llm, "llm_engine", None)
+        engine = getattr(self.llm, "llm_engine", None)
         shutdown = getattr(getattr(engine, "engine_core", None), "shutdown", None)
         if callable(shutdown):
             shutdown()

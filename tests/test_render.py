@@ -1,0 +1,111 @@
+import io
+from pathlib import Path
+
+import pymupdf
+import pytest
+from PIL import Image
+
+from pipeline.render import RenderedDocument, RenderFailure, RenderOptions, render_document, render_file
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_docs"
+
+
+def make_pdf(pages: int = 1, text: str = "Invoice INV-1 total 595.00") -> bytes:
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page(width=612, height=792)  # US Letter
+        page.insert_text((72, 72), f"{text} page {i + 1}", fontsize=12)
+    return doc.tobytes()
+
+
+def image_bytes(size: tuple[int, int], fmt: str, frames: int = 1) -> bytes:
+    images = [Image.new("RGB", size, (255, 255 - 40 * i, 255)) for i in range(frames)]
+    buf = io.BytesIO()
+    images[0].save(buf, fmt, save_all=frames > 1, append_images=images[1:])
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("budget", [70, 280, 1120])
+def test_pdf_pages_fill_the_image_token_budget(budget: int) -> None:
+    options = RenderOptions(max_soft_tokens=budget)
+    doc = render_document(make_pdf(2), options)
+    assert isinstance(doc, RenderedDocument) and doc.kind == "pdf" and len(doc.pages) == 2
+    width, height = doc.pages[0].image.size
+    assert 0.95 * options.target_pixels <= width * height <= 1.05 * options.target_pixels
+    assert abs(width / height - 612 / 792) < 0.01
+
+
+def test_text_layer_is_kept_per_page() -> None:
+    doc = render_document(make_pdf(2), RenderOptions())
+    assert doc.has_text_layer
+    assert "INV-1" in doc.pages[0].text and "page 2" in doc.pages[1].text
+
+
+def test_fixed_dpi_and_longest_side_cap() -> None:
+    doc = render_document(make_pdf(), RenderOptions(dpi=100))
+    assert doc.pages[0].image.size == (850, 1100)
+    capped = render_document(make_pdf(), RenderOptions(dpi=300, max_side_px=1000))
+    assert max(capped.pages[0].image.size) == 1000
+
+
+def test_identity_is_the_sha256_of_the_bytes() -> None:
+    import hashlib
+
+    data = make_pdf()
+    assert render_document(data, RenderOptions()).sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_multi_frame_tiff_gives_one_page_per_frame_within_budget() -> None:
+    options = RenderOptions(max_soft_tokens=280)
+    doc = render_document(image_bytes((2550, 3300), "TIFF", frames=3), options)
+    assert doc.kind == "image" and len(doc.pages) == 3 and not doc.has_text_layer
+    width, height = doc.pages[0].image.size
+    assert width * height <= 1.01 * options.target_pixels  # rounding to whole pixels
+
+
+def test_small_images_are_not_upscaled() -> None:
+    doc = render_document(image_bytes((300, 200), "PNG"), RenderOptions())
+    assert doc.pages[0].image.size == (300, 200)
+
+
+def test_phone_photo_exif_rotation_is_applied() -> None:
+    image = Image.new("RGB", (400, 300), "white")
+    exif = image.getexif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", exif=exif)
+    doc = render_document(buf.getvalue(), RenderOptions())
+    assert doc.pages[0].image.size == (300, 400)
+
+
+@pytest.mark.parametrize("data,options,error_type", [
+    (b"", RenderOptions(), "empty_file"),
+    (b"hello, this is a note", RenderOptions(), "unsupported_format"),
+    (b"%PDF-1.7\n" + bytes(range(256)) * 4, RenderOptions(), "corrupt_file"),
+    (make_pdf(6), RenderOptions(max_pages=5), "too_many_pages"),
+    (image_bytes((200, 200), "TIFF", frames=3), RenderOptions(max_pages=2), "too_many_pages"),
+    (make_pdf(), RenderOptions(max_file_bytes=100), "file_too_large"),
+    (image_bytes((3000, 3000), "PNG"), RenderOptions(max_image_pixels=1_000_000), "image_too_large"),
+    (image_bytes((300, 300), "PNG")[:200], RenderOptions(), "corrupt_file"),
+])
+def test_bad_input_is_a_failure_with_a_reason(data: bytes, options: RenderOptions, error_type: str) -> None:
+    failure = render_document(data, options)
+    assert isinstance(failure, RenderFailure)
+    assert failure.error_type == error_type and failure.message
+    assert failure.sha256 is not None
+
+
+def test_encrypted_pdf_is_reported_as_such() -> None:
+    doc = pymupdf.open(stream=make_pdf(), filetype="pdf")
+    data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
+    failure = render_document(data, RenderOptions())
+    assert isinstance(failure, RenderFailure) and failure.error_type == "encrypted"
+
+
+def test_render_file_checks_size_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.pdf"
+    path.write_bytes(make_pdf())
+    failure = render_file(path, RenderOptions(max_file_bytes=10))
+    assert isinstance(failure, RenderFailure) and failure.error_type == "file_too_large"
+    missing = render_file(tmp_path / "gone.pdf", RenderOptions())
+    assert isinstance(missing, RenderFailure) and missing.error_type == "unreadable"

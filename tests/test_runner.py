@@ -1,0 +1,66 @@
+"""The runner on the real in-process vLLM engine (tiny Gemma 4 checkpoint on the CPU)."""
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pymupdf
+import pytest
+
+from pipeline.runner import run_batch
+from pipeline.schemas import load_schema
+from test_render import make_pdf
+
+
+@pytest.fixture()
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"invoice-{i}.pdf").write_bytes(make_pdf(1, text=f"Invoice INV-{i} total {i}00.00"))
+    (folder / "notes.txt").write_text("not a document")
+    return folder
+
+
+def rows(out: Path, table: str) -> list[dict]:
+    return pq.read_table(out / table).to_pylist() if (out / table).exists() else []
+
+
+def test_every_document_ends_as_exactly_one_row(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = run_batch([docs], load_schema("invoice"), out, cpu_settings, engine)
+    results, errors = rows(out, "results"), rows(out, "errors")
+    sources = sorted(p.resolve().as_uri() for p in docs.iterdir())
+    assert sorted(r["source"] for r in results + errors) == sources
+    assert summary.documents == 4 and summary.results == len(results)
+    assert [e["error_type"] for e in errors if e["source"].endswith("notes.txt")] == ["unsupported_format"]
+    for r in results:
+        assert r["model"] == cpu_settings.model and r["schema_version"] == "1.0.0" and r["prompt_tokens"] > 0
+
+
+def test_answers_cut_by_max_tokens_are_retried_then_kept_as_errors(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
+    # max_tokens doubles on the retry: 4, then 8, both far too short for an invoice.
+    settings = cpu_settings.model_copy(update={"max_tokens": 4, "max_attempts": 2})
+    out = tmp_path / "out"
+    run_batch([docs], load_schema("invoice"), out, settings, engine)
+    errors = {Path(e["source"]).name: e for e in rows(out, "errors")}
+    assert rows(out, "results") == []
+    for name in ("invoice-0.pdf", "invoice-1.pdf", "invoice-2.pdf"):
+        assert errors[name]["error_type"] == "truncated_output"
+        assert errors[name]["stage"] == "validate" and errors[name]["attempts"] == 2
+        assert errors[name]["last_answer"]
+
+
+def test_a_request_the_engine_refuses_does_not_sink_its_window(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    for _ in range(8):  # a text layer far longer than the context window
+        doc.new_page().insert_textbox(pymupdf.Rect(20, 20, 590, 820), "Lorem ipsum dolor sit amet 12345. " * 300, fontsize=4)
+    (docs / "huge-text.pdf").write_bytes(doc.tobytes())
+    settings = cpu_settings.model_copy(update={"max_text_chars": 1_000_000})
+    out = tmp_path / "out"
+    run_batch([docs], load_schema("invoice"), out, settings, engine)
+    errors = {Path(e["source"]).name: e for e in rows(out, "errors")}
+    assert errors["huge-text.pdf"]["stage"] == "engine"
+    assert str(cpu_settings.max_model_len) in errors["huge-text.pdf"]["message"]
+    handled = {Path(r["source"]).name for r in rows(out, "results")} | set(errors)
+    assert handled == {p.name for p in docs.iterdir()}
+    assert not any(errors.get(f"invoice-{i}.pdf", {}).get("stage") == "engine" for i in range(3))
