@@ -135,6 +135,10 @@ def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
     except Exception as exc:
         raise _Reject("corrupt_file", f"PyMuPDF cannot open the PDF: {exc}") from None
     with doc:
+        # MuPDF silently rebuilds a cut-off file from what is left, dropping pages or content:
+        # a file without its end-of-file marker (required in the last 1024 bytes) is refused.
+        if b"%%EOF" not in data[-1024:]:
+            raise _Reject("truncated_file", "the PDF ends without %%EOF: the file is incomplete")
         if doc.needs_pass:
             raise _Reject("encrypted", "the PDF is password-protected")
         if doc.is_repaired and doc.page_count == 0:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import functools
 import hashlib
 import io
 import json
@@ -533,24 +534,38 @@ def _signatories(rng: random.Random, company: _Company, effective: date) -> list
 
 # --- drawing helpers ---------------------------------------------------------------------------
 
+@functools.cache
+def _advance(font: str, char: str) -> float:
+    return pymupdf.get_text_length(char, fontname=font, fontsize=1)
+
+
+def _width(text: str, font: str, size: float) -> float:
+    """Text width in points, as the sum of cached glyph advances (base-14 fonts have no kerning).
+
+    pymupdf.get_text_length on whole strings is slow enough to dominate contract rendering, and in
+    PyMuPDF 2.0 it mismeasures strings that mix ASCII with other Latin-1 letters ("Straße").
+    """
+    return size * sum(_advance(font, char) for char in text)
+
+
 def _text(page: pymupdf.Page, x: float, y: float, text: str, font: str = "helv", size: float = 9,
           colour: _Colour = _INK, align: str = "left") -> None:
     """Draw one line with its baseline at y; `align` says whether x is its left, right or centre."""
-    width = pymupdf.get_text_length(text, fontname=font, fontsize=size)
+    width = _width(text, font, size)
     x -= {"left": 0, "right": width, "center": width / 2}[align]
     page.insert_text((x, y), text, fontname=font, fontsize=size, color=colour)
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
-    line = ""
+    line, used, space = "", 0.0, _width(" ", font, size)
     for word in text.split():
-        trial = f"{line} {word}" if line else word
-        if line and pymupdf.get_text_length(trial, fontname=font, fontsize=size) > width:
+        needed = _width(word, font, size)
+        if line and used + space + needed > width:
             lines.append(line)
-            line = word
+            line, used = word, needed
         else:
-            line = trial
+            line, used = (f"{line} {word}", used + space + needed) if line else (word, needed)
     return lines + [line] if line else lines
 
 
@@ -581,7 +596,10 @@ _FOOTER = 64  # space reserved at the bottom of every page
 
 
 def render_invoice_pdf(record: dict) -> bytes:
-    """Draw an invoice record as a born-digital PDF with a text layer; long tables continue on new pages."""
+    """Draw an invoice record as a born-digital PDF with a text layer; long tables continue on new pages.
+
+    The record must come from `invoice_record`: addresses, bank and tax rate are looked up by company name.
+    """
     seller = _company(record["seller"]["name"])
     doc = pymupdf.open()
     page = _new_page(doc, _COUNTRIES[seller.country].paper)
@@ -626,7 +644,8 @@ def _invoice_addresses(page: pymupdf.Page, record: dict, seller: _Company, rng: 
         _text(page, _MARGIN, y, line)
     if record["buyer"]["tax_id"]:
         y += 14
-        _text(page, _MARGIN, y, f"VAT ID: {record['buyer']['tax_id']}")
+        label = "EIN" if buyer.country == "US" else "VAT ID"
+        _text(page, _MARGIN, y, f"{label}: {record['buyer']['tax_id']}")
     right = page.rect.width - _MARGIN
     details = [("Invoice no.", record["invoice_number"]),
                ("Invoice date", format_date(date.fromisoformat(record["issue_date"]), seller.country)),
@@ -643,8 +662,9 @@ def _invoice_addresses(page: pymupdf.Page, record: dict, seller: _Company, rng: 
     return max(y, y_right)
 
 
-_COLUMNS = (("#", 4, "left"), ("Description", 24, "left"), ("Qty", 318, "right"), ("Unit", 326, "left"),
-            ("Unit price", 418, "right"))
+_QTY_X, _UNIT_X, _PRICE_X = 318, 326, 418  # column offsets from the left margin
+_COLUMNS = (("#", 4, "left"), ("Description", 24, "left"), ("Qty", _QTY_X, "right"), ("Unit", _UNIT_X, "left"),
+            ("Unit price", _PRICE_X, "right"))
 
 
 def _table_header(page: pymupdf.Page, seller: _Company, y: float) -> float:
@@ -663,10 +683,11 @@ def _table_row(page: pymupdf.Page, seller: _Company, y: float, number: int, item
     _text(page, _MARGIN + 4, baseline, str(number), size=8.5, colour=_GREY)
     _text(page, _MARGIN + 24, baseline, item["description"], size=8.5)
     if item["quantity"] is not None:
-        _text(page, _MARGIN + 318, baseline, _format_quantity(Decimal(item["quantity"]), country), size=8.5,
+        quantity = _format_quantity(Decimal(item["quantity"]), country)
+        _text(page, _MARGIN + _QTY_X, baseline, quantity, size=8.5, align="right")
+        _text(page, _MARGIN + _UNIT_X, baseline, _unit_of(item["description"], seller), size=8.5)
+        _text(page, _MARGIN + _PRICE_X, baseline, format_amount(item["unit_price"], country), size=8.5,
               align="right")
-        _text(page, _MARGIN + 418, baseline, format_amount(item["unit_price"], country), size=8.5, align="right")
-        _text(page, _MARGIN + 326, baseline, _unit_of(item["description"], seller), size=8.5)
     _text(page, page.rect.width - _MARGIN - 4, baseline, format_amount(item["amount"], country), size=8.5,
           align="right")
     page.draw_line((_MARGIN, y + _ROW), (page.rect.width - _MARGIN, y + _ROW), color=_RULE, width=0.5)
@@ -797,7 +818,10 @@ class _Flow:
 
 
 def render_contract_pdf(record: dict) -> bytes:
-    """Draw a contract record as a multi-page born-digital PDF: parties and date first, signatures last."""
+    """Draw a contract record as a multi-page born-digital PDF: parties and date first, signatures last.
+
+    The record must come from `contract_record`: the parties are looked up by name.
+    """
     first = _company(record["parties"][0]["name"])
     doc = pymupdf.open()
     flow = _Flow(doc, _COUNTRIES[first.country].paper)
@@ -1007,8 +1031,8 @@ _CLAUSES: dict[str, Callable[[_ContractWords], tuple[str, list[str]]]] = {
         "address notified in writing. A notice is deemed received on the Business Day after delivery."),
     "entire": _fixed(
         "Entire Agreement and Amendments",
-        "This Agreement, together with its annexes, constitutes the entire agreement between the Parties on its subject matter and supersedes all prior negotiations, "
-        "representations and agreements.",
+        "This Agreement, together with its annexes, constitutes the entire agreement between the Parties on its "
+        "subject matter and supersedes all prior negotiations, representations and agreements.",
         "No amendment or waiver is effective unless made in writing and signed by both Parties. If any "
         "provision is held invalid, the remaining provisions remain in full force and effect."),
     "orders": _fixed(
@@ -1177,7 +1201,7 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 def _scanned(image: Image.Image, rng: random.Random) -> Image.Image:
     """What a sheet-fed scanner adds: skew, grey paper and toner, soft focus, sensor noise."""
-    image = image.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC, fillcolor=255)
+    image = image.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BILINEAR, fillcolor=255)
     ink, paper = rng.randint(15, 40), rng.randint(226, 244)
     image = image.point(lambda v: ink + (paper - ink) * v // 255)
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.8)))
@@ -1220,7 +1244,8 @@ def _desk(rng: random.Random, size: tuple[int, int], sheet: Image.Image) -> Imag
     """The sheet centred on a mottled desk surface, with a soft shadow under it."""
     colour = rng.choice(((136, 100, 70), (112, 114, 120), (70, 72, 80), (180, 160, 130)))
     mottle = Image.frombytes("L", (6, 8), rng.randbytes(48)).point(lambda v: 200 + v * 55 // 255)
-    desk = ImageChops.multiply(Image.new("RGB", size, colour), mottle.resize(size, Image.Resampling.BICUBIC).convert("RGB"))
+    mottle = mottle.resize(size, Image.Resampling.BICUBIC).convert("RGB")
+    desk = ImageChops.multiply(Image.new("RGB", size, colour), mottle)
     left, top = (size[0] - sheet.width) // 2, (size[1] - sheet.height) // 2
     shadow = Image.new("L", size, 0)
     ImageDraw.Draw(shadow).rectangle((left + 10, top + 14, left + sheet.width + 10, top + sheet.height + 14), fill=150)
@@ -1263,7 +1288,7 @@ def multipage_tiff(pdf: bytes, dpi: int = 150) -> bytes:
 # --- files that must fail ----------------------------------------------------------------------
 
 def _bomb_png(side: int = 20000) -> bytes:
-    """A white 1-bit PNG that declares side x side pixels (400 MP) yet compresses to ~50 kB."""
+    """A white 1-bit PNG that declares side x side pixels (400 MP) yet compresses to ~75 kB."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     row = b"\x00" + b"\xff" * ((side + 7) // 8)  # filter type 0, then all-white bits
@@ -1365,7 +1390,7 @@ def _bad_files(invoice_pdf: bytes, contract_pdf: bytes) -> Iterator[_SampleFile]
     yield _SampleFile("bad/encrypted.pdf", f"AES-256 encrypted invoice, user password '{ENCRYPTED_PASSWORD}'",
                       invoice_pdf)
     yield _SampleFile("bad/notes.txt", "plain text, not a document", _NOTES.encode())
-    yield _SampleFile("bad/bomb.png", "PNG declaring 20000 x 20000 pixels (400 MP) in ~50 kB: a decompression bomb",
+    yield _SampleFile("bad/bomb.png", "PNG declaring 20000 x 20000 pixels (400 MP) in 75 kB: a decompression bomb",
                       _bomb_png())
     yield _SampleFile("bad/too_many_pages.pdf", "valid 60-page PDF, over the default page cap of 50",
                       _many_pages_pdf())

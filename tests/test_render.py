@@ -81,7 +81,8 @@ def test_phone_photo_exif_rotation_is_applied() -> None:
 @pytest.mark.parametrize("data,options,error_type", [
     (b"", RenderOptions(), "empty_file"),
     (b"hello, this is a note", RenderOptions(), "unsupported_format"),
-    (b"%PDF-1.7\n" + bytes(range(256)) * 4, RenderOptions(), "corrupt_file"),
+    (b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", RenderOptions(), "corrupt_file"),
+    (make_pdf(3)[:-300], RenderOptions(), "truncated_file"),
     (make_pdf(6), RenderOptions(max_pages=5), "too_many_pages"),
     (image_bytes((200, 200), "TIFF", frames=3), RenderOptions(max_pages=2), "too_many_pages"),
     (make_pdf(), RenderOptions(max_file_bytes=100), "file_too_large"),
