@@ -79,7 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       TimeElapsedColumn(), console=console) as progress:
             task = progress.add_task(f"{schema.name} documents", total=None)
             summary = run_batch(args.inputs, schema, args.out, settings, engine,
-                                on_document=lambda n: progress.advance(task, n))
+                                on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     finally:
         engine.close()
     print_summary(summary)

@@ -150,7 +150,7 @@ def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
             scale = fit_scale(rect.width, rect.height, options, units_per_inch=72)
             pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False, colorspace=pymupdf.csRGB)
             image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-            pages.append(Page(image=image, text=page.get_text("text", sort=True)))
+            pages.append(Page(image=image, text=page.get_text("text")))
         return pages
 
 

@@ -69,11 +69,11 @@ def run_batch(
     out: str | Path,
     settings: Settings,
     engine: Engine,
-    on_document: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
     """Extract ``schema`` records from every document under ``inputs`` into Parquet under ``out``.
 
-    ``on_document(n)`` is called as n more documents reach their row (for progress bars)."""
+    ``on_progress(done, total)`` is called after discovery and after each window (progress bars)."""
     start = time.perf_counter()
     sources = discover(list(inputs))
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
@@ -83,13 +83,16 @@ def run_batch(
     options = render_options(settings)
     # spawn: the render workers must not inherit the engine's threads and process state.
     context = multiprocessing.get_context("spawn")
+    report = on_progress or (lambda done, total: None)
+    done = 0
+    report(done, len(sources))
     try:
         with ProcessPoolExecutor(settings.render_workers, mp_context=context) as pool:
             for window, rendered in _rendered_windows(pool, sources, settings.window, options):
                 results, errors = _extract_window(window, rendered, schema, settings, engine, summary)
                 sink.write(results, errors)
-                if on_document:
-                    on_document(len(window))
+                done += len(window)
+                report(done, len(sources))
     finally:
         sink.close()
     summary.outputs = {table: str(path) for table, path in sink.paths.items()}

@@ -27,7 +27,11 @@ def rows(out: Path, table: str) -> list[dict]:
 
 def test_every_document_ends_as_exactly_one_row(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    summary = run_batch([docs], load_schema("invoice"), out, cpu_settings, engine)
+    progress: list[tuple[int, int]] = []
+    settings = cpu_settings.model_copy(update={"window": 3})
+    summary = run_batch([docs], load_schema("invoice"), out, settings, engine,
+                        on_progress=lambda done, total: progress.append((done, total)))
+    assert progress == [(0, 4), (3, 4), (4, 4)]
     results, errors = rows(out, "results"), rows(out, "errors")
     sources = sorted(p.resolve().as_uri() for p in docs.iterdir())
     assert sorted(r["source"] for r in results + errors) == sources
