@@ -79,7 +79,7 @@ def run_batch(
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
     summary = RunSummary(run_id=run_id, schema=f"{schema.name}@{schema.version}", model=engine.model,
                          documents=len(sources))
-    sink = ParquetSink(Path(out), schema, engine.model, PROMPT_VERSION, run_id)
+    sink = ParquetSink(Path(out), schema, engine.model, PROMPT_VERSION, settings.max_soft_tokens, run_id)
     options = render_options(settings)
     # spawn: the render workers must not inherit the engine's threads and process state.
     context = multiprocessing.get_context("spawn")

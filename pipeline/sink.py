@@ -55,6 +55,7 @@ RUN_COLUMNS = [
     pa.field("schema_version", pa.string()),
     pa.field("model", pa.string()),
     pa.field("prompt_version", pa.string()),
+    pa.field("max_soft_tokens", pa.int32()),
     pa.field("run_id", pa.string()),
 ]
 
@@ -67,6 +68,7 @@ class ParquetSink:
     schema: DocumentSchema
     model: str
     prompt_version: str
+    max_soft_tokens: int
     run_id: str
     run_date: date = field(default_factory=date.today)
 
@@ -104,8 +106,8 @@ class ParquetSink:
 
     def write(self, results: list[ResultRow], errors: list[ErrorRow]) -> None:
         """Append one window's rows (a row group per table)."""
-        run = {"schema_version": self.schema.version, "model": self.model,
-               "prompt_version": self.prompt_version, "run_id": self.run_id}
+        run = {"schema_version": self.schema.version, "model": self.model, "prompt_version": self.prompt_version,
+               "max_soft_tokens": self.max_soft_tokens, "run_id": self.run_id}
         if results:
             rows = [{**vars(r), **run, "record": self._convert_record(r.record),
                      "record_json": json.dumps(r.record, ensure_ascii=False)} for r in results]

@@ -38,7 +38,7 @@ def test_free_form_and_union_values_are_kept_as_json() -> None:
 
 def test_rows_are_written_partitioned_and_queryable(tmp_path: Path) -> None:
     schema = load_schema("invoice")
-    sink = ParquetSink(tmp_path, schema, "tiny", "1", "run-1", run_date=date(2026, 11, 28))
+    sink = ParquetSink(tmp_path, schema, "tiny", "1", 280, "run-1", run_date=date(2026, 11, 28))
     now = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
     result = ResultRow("ab" * 32, "file:///a.pdf", 1, True, INVOICE, ["total_mismatch: x"], 1, 900, 300, 0.1, 2.0, now)
     error = ErrorRow(None, "file:///b.pdf", "render", "empty_file", "the file is empty (0 bytes)", 0, now)
@@ -51,5 +51,6 @@ def test_rows_are_written_partitioned_and_queryable(tmp_path: Path) -> None:
         SELECT schema_name, run_date, record.total, record.issue_date, record.line_items[1].amount, flags
         FROM read_parquet('{tmp_path}/results/**/*.parquet', hive_partitioning = true)""").fetchall()
     assert rows == [("invoice", date(2026, 11, 28), "595.00", date(2026, 3, 1), "450.00", ["total_mismatch: x"])] * 2
-    errors = duckdb.sql(f"SELECT source, stage, error_type, model FROM read_parquet('{tmp_path}/errors/**/*.parquet')").fetchall()
-    assert errors == [("file:///b.pdf", "render", "empty_file", "tiny")]
+    errors = duckdb.sql(f"SELECT source, stage, error_type, model, max_soft_tokens "
+                        f"FROM read_parquet('{tmp_path}/errors/**/*.parquet')").fetchall()
+    assert errors == [("file:///b.pdf", "render", "empty_file", "tiny", 280)]
