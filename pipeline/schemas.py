@@ -69,6 +69,12 @@ def load_schema(name_or_path: str | Path) -> DocumentSchema:
         raise SchemaError(f"{path}: the structured-output backend cannot enforce:\n{listing}")
     if schema.get("type") != "object":
         raise SchemaError(f"{path}: the top level must be \"type\": \"object\"")
+    from .sink import arrow_column  # here, not at the top: the sink imports this module
+
+    try:
+        arrow_column(schema)
+    except ValueError as exc:
+        raise SchemaError(f"{path}: {exc}") from None
     return DocumentSchema(
         name=str(schema.get("title") or path.stem),
         version=str(schema.get("version", "0")),

@@ -10,8 +10,10 @@ Each window of documents is appended as one row group, so memory stays flat."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -135,12 +137,14 @@ def arrow_column(node: dict[str, Any], defs: dict[str, Any] | None = None) -> tu
     """The Arrow type of a JSON Schema node and the function that converts a JSON value to it.
 
     Objects become structs, arrays lists, ``format: date`` strings dates, integers int64,
-    numbers float64, booleans bool; anything without one clear type (free-form objects, unions)
+    numbers float64, booleans bool, nodes with ``x-arrow-type`` that type (decimals); anything without one clear type (free-form objects, unions)
     is kept as a JSON string so no value is ever lost."""
     defs = defs if defs is not None else {**node.get("definitions", {}), **node.get("$defs", {})}
     ref = node.get("$ref", "")
     if ref.startswith(("#/$defs/", "#/definitions/")):
         return arrow_column({**defs[ref.rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}, defs)
+    if "x-arrow-type" in node:
+        return _declared_type(node["x-arrow-type"])
     branches = [b for b in node.get("anyOf", node.get("oneOf", [])) if b.get("type") != "null"]
     if len(branches) == 1:
         return arrow_column(branches[0], defs)
@@ -162,3 +166,13 @@ def arrow_column(node: dict[str, Any], defs: dict[str, Any] | None = None) -> tu
     if kind in scalar:
         return scalar[kind], lambda v: v
     return pa.string(), lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+def _declared_type(declared: str) -> tuple[pa.DataType, Convert]:
+    """A schema's own column type (``"x-arrow-type": "decimal128(17, 4)"``) for decimal strings:
+    exact sums in DuckDB/Athena/Spark instead of float rounding."""
+    match = re.fullmatch(r"decimal128\((\d+),\s*(\d+)\)", declared.strip())
+    if not match:
+        raise ValueError(f"x-arrow-type {declared!r}: only decimal128(precision, scale) is supported")
+    precision, scale = int(match[1]), int(match[2])
+    return pa.decimal128(precision, scale), lambda v: None if v is None else Decimal(str(v))

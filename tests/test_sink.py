@@ -1,4 +1,5 @@
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -17,7 +18,10 @@ def test_invoice_record_becomes_typed_columns() -> None:
     assert record_type.field("seller").type.field("address").type.field("country").type == pa.string()
     line = record_type.field("line_items").type.value_type
     assert [f.name for f in line] == ["description", "quantity", "unit_price", "amount"]
+    assert record_type.field("total").type == pa.decimal128(17, 4)
+    assert line.field("amount").type == pa.decimal128(17, 4)
     assert convert(INVOICE)["issue_date"] == date(2026, 3, 1)
+    assert convert(INVOICE)["total"] == Decimal("595.00")
     assert convert(INVOICE)["buyer"]["address"] is None
 
 
@@ -50,7 +54,24 @@ def test_rows_are_written_partitioned_and_queryable(tmp_path: Path) -> None:
     rows = duckdb.sql(f"""
         SELECT schema_name, run_date, record.total, record.issue_date, record.line_items[1].amount, flags
         FROM read_parquet('{tmp_path}/results/**/*.parquet', hive_partitioning = true)""").fetchall()
-    assert rows == [("invoice", date(2026, 11, 28), "595.00", date(2026, 3, 1), "450.00", ["total_mismatch: x"])] * 2
+    assert rows == [("invoice", date(2026, 11, 28), Decimal("595"), date(2026, 3, 1), Decimal("450"),
+                     ["total_mismatch: x"])] * 2
+    # Decimal columns sum exactly: 0.1 + 0.2 style float errors cannot creep into totals.
+    [(total,)] = duckdb.sql(f"SELECT sum(record.total) FROM read_parquet('{tmp_path}/results/**/*.parquet')").fetchall()
+    assert total == Decimal("1190.0000")
     errors = duckdb.sql(f"SELECT source, stage, error_type, model, max_soft_tokens "
                         f"FROM read_parquet('{tmp_path}/errors/**/*.parquet')").fetchall()
     assert errors == [("file:///b.pdf", "render", "empty_file", "tiny", 280)]
+
+
+def test_declared_column_types_are_checked_when_the_schema_loads(tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from pipeline.schemas import SchemaError
+
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"type": "object", "properties": {"a": {"type": "string", "x-arrow-type": "money"}}}))
+    with pytest.raises(SchemaError, match="only decimal128"):
+        load_schema(path)
