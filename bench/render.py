@@ -1,10 +1,10 @@
-"""Render throughput: docintel's PyMuPDF renderer vs pypdfium2 and poppler's pdftoppm, on the
-same PDF pages at the same pixel size (the configured image-token budget).
+"""Render throughput: docintel's renderers (PyMuPDF, the default, and PDFium) vs plain pypdfium2
+and poppler's pdftoppm, on the same PDF pages at the same pixel size (the image-token budget).
 
     .venv/bin/python bench/render.py [--docs 40] [--max-soft-tokens 280]
 
-Prints pages/second per renderer, one process each, and the ratio to docintel's renderer;
-then docintel's renderer across worker processes as the runner uses it."""
+Prints pages/second per renderer, one process each, and the ratios of docintel's renderers to
+the alternatives; then docintel's default renderer across worker processes as the runner uses it."""
 
 from __future__ import annotations
 
@@ -71,20 +71,25 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     options = RenderOptions(max_soft_tokens=args.max_soft_tokens)
+    pdfium_options = RenderOptions(max_soft_tokens=args.max_soft_tokens, renderer="pdfium")
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = [p for p in write_batch(Path(tmp), args.docs, seed=1, scanned_share=0.3) if p.suffix == ".pdf"]
         print(f"{len(paths)} PDFs, pages rendered to ~{options.target_pixels:,} pixels "
               f"(max_soft_tokens={args.max_soft_tokens}), one process each:")
-        docintel(paths[:2], options)  # warm caches and imports
-        base = timed("docintel (PyMuPDF -> PIL + text)", docintel, paths, options)
-        rates = {"pypdfium2 (-> PIL + text)": timed("pypdfium2 (-> PIL + text)", pdfium, paths, options)}
+        for warm in (options, pdfium_options):
+            docintel(paths[:2], warm)  # warm caches and imports
+        ours = {
+            "docintel pymupdf": timed("docintel pymupdf (-> PIL + text)", docintel, paths, options),
+            "docintel pdfium": timed("docintel pdfium (-> PIL + text)", docintel, paths, pdfium_options),
+        }
+        rates = {"pypdfium2": timed("pypdfium2 (-> PIL + text)", pdfium, paths, options)}
         if shutil.which("pdftoppm"):
-            rates["pdftoppm (-> PPM files)"] = timed("pdftoppm (-> PPM files)", pdftoppm, paths, options)
+            rates["pdftoppm"] = timed("pdftoppm (-> PPM files)", pdftoppm, paths, options)
         else:
             print("pdftoppm: not installed (apt-get install poppler-utils)")
-        for name, rate in rates.items():
-            print(f"docintel / {name}: {base / rate:.2f}x")
+        for mine, base in ours.items():
+            print(f"{mine}: " + ", ".join(f"{base / rate:.2f}x {name}" for name, rate in rates.items()))
 
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(args.workers, mp_context=context) as pool:

@@ -3,6 +3,8 @@ parameters all map onto :class:`Settings`; its defaults serve the nightly job.""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,6 +41,9 @@ class Settings(BaseSettings):
     max_attempts: int = Field(2, ge=1, description="Attempts per document before it becomes an error row.")
 
     # Rendering
+    renderer: Literal["pymupdf", "pdfium"] = Field(
+        "pymupdf", description="PDF renderer: PyMuPDF (AGPL) or PDFium via pypdfium2 (Apache-2.0)."
+    )
     dpi: int | None = Field(None, description="Fixed render DPI; default: fit the image-token budget.")
     max_side_px: int = Field(2048, description="Longest side of a rendered page, in pixels.")
     max_pages: int = Field(50, ge=1, description="Pages per document; longer documents are error rows.")

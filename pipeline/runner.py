@@ -57,8 +57,8 @@ class RunSummary:
 
 def render_options(settings: Settings) -> RenderOptions:
     return RenderOptions(
-        max_soft_tokens=settings.max_soft_tokens, dpi=settings.dpi, max_side_px=settings.max_side_px,
-        max_pages=settings.max_pages, max_file_bytes=int(settings.max_file_mb * 2**20),
+        max_soft_tokens=settings.max_soft_tokens, renderer=settings.renderer, dpi=settings.dpi,
+        max_side_px=settings.max_side_px, max_pages=settings.max_pages, max_file_bytes=int(settings.max_file_mb * 2**20),
         max_image_pixels=settings.max_image_pixels,
     )
 

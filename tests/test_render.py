@@ -25,9 +25,13 @@ def image_bytes(size: tuple[int, int], fmt: str, frames: int = 1) -> bytes:
     return buf.getvalue()
 
 
+PDF_RENDERERS = pytest.mark.parametrize("renderer", ["pymupdf", "pdfium"])
+
+
+@PDF_RENDERERS
 @pytest.mark.parametrize("budget", [70, 280, 1120])
-def test_pdf_pages_fill_the_image_token_budget(budget: int) -> None:
-    options = RenderOptions(max_soft_tokens=budget)
+def test_pdf_pages_fill_the_image_token_budget(budget: int, renderer: str) -> None:
+    options = RenderOptions(max_soft_tokens=budget, renderer=renderer)
     doc = render_document(make_pdf(2), options)
     assert isinstance(doc, RenderedDocument) and doc.kind == "pdf" and len(doc.pages) == 2
     width, height = doc.pages[0].image.size
@@ -35,16 +39,18 @@ def test_pdf_pages_fill_the_image_token_budget(budget: int) -> None:
     assert abs(width / height - 612 / 792) < 0.01
 
 
-def test_text_layer_is_kept_per_page() -> None:
-    doc = render_document(make_pdf(2), RenderOptions())
+@PDF_RENDERERS
+def test_text_layer_is_kept_per_page(renderer: str) -> None:
+    doc = render_document(make_pdf(2), RenderOptions(renderer=renderer))
     assert doc.has_text_layer
     assert "INV-1" in doc.pages[0].text and "page 2" in doc.pages[1].text
 
 
-def test_fixed_dpi_and_longest_side_cap() -> None:
-    doc = render_document(make_pdf(), RenderOptions(dpi=100))
-    assert doc.pages[0].image.size == (850, 1100)
-    capped = render_document(make_pdf(), RenderOptions(dpi=300, max_side_px=1000))
+@PDF_RENDERERS
+def test_fixed_dpi_and_longest_side_cap(renderer: str) -> None:
+    doc = render_document(make_pdf(), RenderOptions(dpi=100, renderer=renderer))
+    assert doc.pages[0].image.size == (850, 1100) and doc.pages[0].image.mode == "RGB"
+    capped = render_document(make_pdf(), RenderOptions(dpi=300, max_side_px=1000, renderer=renderer))
     assert max(capped.pages[0].image.size) == 1000
 
 
@@ -96,10 +102,11 @@ def test_bad_input_is_a_failure_with_a_reason(data: bytes, options: RenderOption
     assert failure.sha256 is not None
 
 
-def test_encrypted_pdf_is_reported_as_such() -> None:
+@PDF_RENDERERS
+def test_encrypted_pdf_is_reported_as_such(renderer: str) -> None:
     doc = pymupdf.open(stream=make_pdf(), filetype="pdf")
     data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
-    failure = render_document(data, RenderOptions())
+    failure = render_document(data, RenderOptions(renderer=renderer))
     assert isinstance(failure, RenderFailure) and failure.error_type == "encrypted"
 
 
@@ -110,3 +117,14 @@ def test_render_file_checks_size_before_reading(tmp_path: Path) -> None:
     assert isinstance(failure, RenderFailure) and failure.error_type == "file_too_large"
     missing = render_file(tmp_path / "gone.pdf", RenderOptions())
     assert isinstance(missing, RenderFailure) and missing.error_type == "unreadable"
+
+
+@pytest.mark.parametrize("renderer,data,options,error_type", [
+    (r, b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", RenderOptions(), "corrupt_file") for r in ("pymupdf", "pdfium")
+] + [
+    ("pymupdf", make_pdf(3)[:-300], RenderOptions(), "truncated_file"),
+    ("pdfium", make_pdf(3)[:-300], RenderOptions(), "corrupt_file"),  # PDFium does not rebuild cut-off files
+] + [(r, make_pdf(6), RenderOptions(max_pages=5), "too_many_pages") for r in ("pymupdf", "pdfium")])
+def test_both_pdf_renderers_refuse_bad_pdfs(renderer: str, data: bytes, options: RenderOptions, error_type: str) -> None:
+    failure = render_document(data, RenderOptions(**{**vars(options), "renderer": renderer}))
+    assert isinstance(failure, RenderFailure) and failure.error_type == error_type, failure
