@@ -26,7 +26,7 @@ def main() -> None:
     from pipeline.config import Settings
     from pipeline.engine import VllmEngine
     from pipeline.prompt import build_messages
-    from pipeline.render import render_file
+    from pipeline.render import render_source
     from pipeline.runner import render_options, run_batch
     from pipeline.samples import write_batch
     from pipeline.schemas import load_schema
@@ -50,7 +50,7 @@ def main() -> None:
 
     # The bare side: the same requests the pipeline builds, prepared before the clock starts.
     options = render_options(settings)
-    conversations = [build_messages(render_file(p, options), schema, settings.max_text_chars) for p in paths]
+    conversations = [build_messages(render_source(str(p), options), schema, settings.max_text_chars) for p in paths]
     params = SamplingParams(max_tokens=settings.max_tokens, temperature=settings.temperature, seed=settings.seed,
                             structured_outputs=StructuredOutputsParams(json=schema.schema))
     engine.llm.chat(conversations[:2], params, use_tqdm=False)  # warm-up (compile, caches)

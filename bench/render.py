@@ -22,12 +22,12 @@ import pymupdf
 import pypdfium2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipeline.render import RenderOptions, fit_scale, render_file  # noqa: E402
+from pipeline.render import RenderOptions, fit_scale, render_source  # noqa: E402
 from pipeline.samples import write_batch  # noqa: E402
 
 
 def docintel(paths: list[Path], options: RenderOptions) -> int:
-    return sum(len(render_file(p, options).pages) for p in paths)
+    return sum(len(render_source(str(p), options).pages) for p in paths)
 
 
 def pdfium(paths: list[Path], options: RenderOptions) -> int:
@@ -93,9 +93,9 @@ def main() -> None:
 
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(args.workers, mp_context=context) as pool:
-            list(pool.map(render_file, paths[:args.workers], [options] * args.workers))  # start workers
+            list(pool.map(render_source, map(str, paths[:args.workers]), [options] * args.workers))  # start workers
             start = time.perf_counter()
-            pages = sum(len(d.pages) for d in pool.map(render_file, paths, [options] * len(paths)))
+            pages = sum(len(d.pages) for d in pool.map(render_source, map(str, paths), [options] * len(paths)))
             rate = pages / (time.perf_counter() - start)
         print(f"docintel, {args.workers} worker processes (as the runner renders, pages returned to the "
               f"parent): {rate:.1f} pages/s")

@@ -44,4 +44,4 @@ def extract_documents(
     log.info("%d results, %d errors %s, %.1f pages/s", summary.results, sum(summary.errors.values()),
              dict(summary.errors), summary.pages_per_second)
     return {"run_id": summary.run_id, "documents": summary.documents, "results": summary.results,
-            "errors": dict(summary.errors), "outputs": summary.outputs}
+            "skipped": summary.skipped, "errors": dict(summary.errors), "manifest": summary.manifest}

@@ -33,6 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--out", required=True, help="output folder")
     _add_settings_flags(run)
 
+    score = commands.add_parser("eval", help="score extracted records against ground truth")
+    score.add_argument("--truth", required=True, help="folder of truth files (searched recursively)")
+    score.add_argument("--results", required=True, help="the output folder of `docintel run` (its --out)")
+    score.add_argument("--report", help="Markdown report path (default: RESULTS/evaluations/<time>.md)")
+    score.add_argument("--parquet", help="Parquet path for trends (default: RESULTS/evaluations/<time>.parquet)")
+
     tiny = commands.add_parser("tiny-model", help="build the tiny random-weight Gemma 4 checkpoint for CPU")
     tiny.add_argument("path")
 
@@ -91,7 +97,8 @@ def print_summary(summary: RunSummary) -> None:
     table.add_column("measure")
     table.add_column("value", justify="right")
     rows = [
-        ("documents", summary.documents), ("pages", summary.pages), ("results", summary.results),
+        ("documents", summary.documents), ("  skipped (already committed)", summary.skipped),
+        ("pages", summary.pages), ("results", summary.results),
         ("  with business-rule flags", summary.flagged), ("errors", sum(summary.errors.values())),
         *[(f"  {kind}", n) for kind, n in sorted(summary.errors.items())],
         ("prompt tokens", summary.prompt_tokens), ("output tokens", summary.output_tokens),
@@ -100,8 +107,29 @@ def print_summary(summary: RunSummary) -> None:
     for name, value in rows:
         table.add_row(name, str(value))
     Console().print(table)
-    for name, path in summary.outputs.items():
-        Console().print(f"{name}: {path}")
+    print(f"{'resumed and committed' if summary.resumed else 'committed'}: {summary.manifest}")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+
+    evaluation = evaluate(Path(args.truth), Path(args.results))
+    stamp = evaluation.evaluated_at.strftime("%Y%m%dT%H%M%SZ")
+    report = Path(args.report or Path(args.results) / "evaluations" / f"{stamp}.md")
+    parquet = Path(args.parquet or Path(args.results) / "evaluations" / f"{stamp}.parquet")
+    console = Console()
+    for text_table in evaluation.tables():
+        table = Table(title=text_table.title)
+        for column in text_table.columns:
+            table.add_column(column)
+        for row in text_table.rows:
+            table.add_row(*row)
+        console.print(table)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(evaluation.to_markdown())
+    evaluation.write_parquet(parquet)
+    print(f"report: {report}\ntrend rows: {parquet}")
+    return 0
 
 
 def cmd_tiny_model(args: argparse.Namespace) -> int:
@@ -123,7 +151,7 @@ def cmd_samples(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "tiny-model": cmd_tiny_model, "samples": cmd_samples}
+COMMANDS = {"run": cmd_run, "eval": cmd_eval, "tiny-model": cmd_tiny_model, "samples": cmd_samples}
 
 if __name__ == "__main__":  # vLLM's CPU engine spawns processes that re-import __main__
     sys.exit(main())

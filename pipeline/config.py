@@ -56,6 +56,16 @@ class Settings(BaseSettings):
     # Batching
     window: int = Field(64, ge=1, description="Documents in flight: rendered ahead and batched together.")
 
+    # Output and storage
+    reprocess: bool = Field(False, description="Extract documents again that are already committed for this "
+                                               "schema version, model and prompt version.")
+    file_rows: int = Field(100_000, ge=1, description="Rows per Parquet file before a new file is started.")
+    file_seconds: float = Field(600.0, gt=0, description="Age at which an output file is closed: the work a "
+                                                         "killed run can lose.")
+    s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, ...); default: AWS.")
+    s3_region: str | None = None
+    s3_max_attempts: int = Field(5, ge=1, description="Attempts per S3 request, with exponential backoff.")
+
     @field_validator("max_soft_tokens")
     @classmethod
     def _known_budget(cls, value: int) -> int:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pymupdf
 from PIL import Image, ImageOps, ImageSequence
 
+from .storage import FileTooLarge, S3Options, StorageError, read_bytes
+
 # Gemma 4 image processor: 16 px patches pooled 3x3, so one soft token covers 48x48 pixels.
 PIXELS_PER_SOFT_TOKEN = (16 * 3) ** 2
 
@@ -77,24 +79,35 @@ class _Reject(Exception):
         self.error_type = error_type
 
 
-def render_file(path: str | Path, options: RenderOptions) -> RenderedDocument | RenderFailure:
-    """Read, identify (SHA-256) and render one local file. Never raises."""
+@dataclass
+class Skipped:
+    """A document whose row is already committed (see dataset.done_documents)."""
+
+    sha256: str
+
+
+def render_source(uri: str, options: RenderOptions, s3: S3Options = S3Options(),
+                  skip: frozenset[str] = frozenset()) -> RenderedDocument | RenderFailure | Skipped:
+    """Read (local path, file:// or s3:// URI), identify (SHA-256) and render one document,
+    unless its identity is in ``skip``. Never raises."""
     start = time.perf_counter()
     try:
-        size = Path(path).stat().st_size
-        if size > options.max_file_bytes:
-            return RenderFailure("file_too_large", f"{size} bytes, over the cap of {options.max_file_bytes}",
-                                 size_bytes=size)
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return RenderFailure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
-    return render_document(data, options, start)
+        data = read_bytes(uri, s3, max_bytes=options.max_file_bytes)
+    except FileTooLarge as exc:
+        return RenderFailure("file_too_large", str(exc))
+    except StorageError as exc:
+        return RenderFailure("unreadable", str(exc))
+    sha = hashlib.sha256(data).hexdigest()
+    if sha in skip:
+        return Skipped(sha)
+    return render_document(data, options, start, sha)
 
 
-def render_document(data: bytes, options: RenderOptions, start: float | None = None) -> RenderedDocument | RenderFailure:
+def render_document(data: bytes, options: RenderOptions, start: float | None = None,
+                    sha: str | None = None) -> RenderedDocument | RenderFailure:
     """Render a document held in memory. Never raises: bad input becomes a RenderFailure."""
     start = time.perf_counter() if start is None else start
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha or hashlib.sha256(data).hexdigest()
     try:
         if not data:
             raise _Reject("empty_file", "the file is empty (0 bytes)")

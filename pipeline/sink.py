@@ -1,26 +1,29 @@
-"""Write the run's rows as Parquet: ``results`` (one row per extracted document, the record as a
-typed struct derived from the JSON Schema plus the raw JSON) and ``errors`` (one row per failed
-document, with stage, type and reason). Hive-partitioned by schema name and run date:
+"""Write a run's rows as Parquet into the dataset (layout and commit protocol: dataset.py).
 
-    OUT/results/schema_name=invoice/run_date=2026-11-28/part-<run_id>.parquet
-    OUT/errors/schema_name=invoice/run_date=2026-11-28/part-<run_id>.parquet
-
-Each window of documents is appended as one row group, so memory stays flat."""
+``results`` holds one row per extracted document: the record as a typed struct derived from the
+JSON Schema, plus the raw JSON; ``errors`` one row per failed document, with stage, type and
+reason. Each window of documents is appended as one row group to the writer's open file, and a
+file is closed (published, complete) once it holds ``file_rows`` rows or is ``file_seconds``
+old: few files for a nightly batch, and little work lost if the process is killed."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+import time
+import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .dataset import Run
 from .schemas import DocumentSchema
+from .storage import Store
 
 Convert = Callable[[Any], Any]
 
@@ -45,7 +48,7 @@ class ResultRow:
 class ErrorRow:
     document_id: str | None
     source: str
-    stage: str  # "read", "render", "engine", "validate"
+    stage: str  # "read", "render", "prompt", "engine", "validate"
     error_type: str
     message: str
     attempts: int
@@ -62,75 +65,96 @@ RUN_COLUMNS = [
 ]
 
 
+def results_schema(record_type: pa.DataType) -> pa.Schema:
+    return pa.schema([
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        *RUN_COLUMNS,
+        pa.field("extracted_at", pa.timestamp("us", tz="UTC")),
+        pa.field("page_count", pa.int32()),
+        pa.field("has_text_layer", pa.bool_()),
+        pa.field("record", record_type),
+        pa.field("record_json", pa.string()),
+        pa.field("flags", pa.list_(pa.string())),
+        pa.field("attempts", pa.int32()),
+        pa.field("prompt_tokens", pa.int32()),
+        pa.field("output_tokens", pa.int32()),
+        pa.field("render_seconds", pa.float64()),
+        pa.field("engine_seconds", pa.float64()),
+    ])
+
+
+ERRORS_SCHEMA = pa.schema([
+    pa.field("document_id", pa.string()),
+    pa.field("source", pa.string(), nullable=False),
+    *RUN_COLUMNS,
+    pa.field("failed_at", pa.timestamp("us", tz="UTC")),
+    pa.field("stage", pa.string()),
+    pa.field("error_type", pa.string()),
+    pa.field("message", pa.string()),
+    pa.field("attempts", pa.int32()),
+    pa.field("last_answer", pa.string()),
+])
+
+
 @dataclass
+class _OpenFile:
+    relpath: str
+    writer: pq.ParquetWriter
+    closer: ExitStack
+    opened: float
+    rows: int = 0
+
+
 class ParquetSink:
-    """Appends rows of one run to its results and errors files under ``out``."""
+    """Appends one writer's rows of a run to rolling files in the run's partitions."""
 
-    out: Path
-    schema: DocumentSchema
-    model: str
-    prompt_version: str
-    max_soft_tokens: int
-    run_id: str
-    run_date: date = field(default_factory=date.today)
-
-    def __post_init__(self) -> None:
-        record_type, self._convert_record = arrow_column(self.schema.schema)
-        self.results_schema = pa.schema([
-            pa.field("document_id", pa.string(), nullable=False),
-            pa.field("source", pa.string(), nullable=False),
-            *RUN_COLUMNS,
-            pa.field("extracted_at", pa.timestamp("us", tz="UTC")),
-            pa.field("page_count", pa.int32()),
-            pa.field("has_text_layer", pa.bool_()),
-            pa.field("record", record_type),
-            pa.field("record_json", pa.string()),
-            pa.field("flags", pa.list_(pa.string())),
-            pa.field("attempts", pa.int32()),
-            pa.field("prompt_tokens", pa.int32()),
-            pa.field("output_tokens", pa.int32()),
-            pa.field("render_seconds", pa.float64()),
-            pa.field("engine_seconds", pa.float64()),
-        ])
-        self.errors_schema = pa.schema([
-            pa.field("document_id", pa.string()),
-            pa.field("source", pa.string(), nullable=False),
-            *RUN_COLUMNS,
-            pa.field("failed_at", pa.timestamp("us", tz="UTC")),
-            pa.field("stage", pa.string()),
-            pa.field("error_type", pa.string()),
-            pa.field("message", pa.string()),
-            pa.field("attempts", pa.int32()),
-            pa.field("last_answer", pa.string()),
-        ])
-        self._writers: dict[str, pq.ParquetWriter] = {}
-        self.paths: dict[str, Path] = {}
+    def __init__(self, store: Store, schema: DocumentSchema, run: Run,
+                 file_rows: int = 100_000, file_seconds: float = 600.0) -> None:
+        record_type, self._convert_record = arrow_column(schema.schema)
+        self.schemas = {"results": results_schema(record_type), "errors": ERRORS_SCHEMA}
+        self.store, self.run = store, run
+        self.file_rows, self.file_seconds = file_rows, file_seconds
+        self.writer_id = uuid.uuid4().hex[:8]
+        self.files: list[str] = []  # relpaths this writer published
+        self._open: dict[str, _OpenFile] = {}
+        self._columns = {"schema_version": run.schema_version, "model": run.model,
+                         "prompt_version": run.prompt_version, "max_soft_tokens": run.max_soft_tokens,
+                         "run_id": run.run_id}
 
     def write(self, results: list[ResultRow], errors: list[ErrorRow]) -> None:
-        """Append one window's rows (a row group per table)."""
-        run = {"schema_version": self.schema.version, "model": self.model, "prompt_version": self.prompt_version,
-               "max_soft_tokens": self.max_soft_tokens, "run_id": self.run_id}
+        """Append one window's rows (a row group per table), then roll files that are full."""
         if results:
-            rows = [{**vars(r), **run, "record": self._convert_record(r.record),
-                     "record_json": json.dumps(r.record, ensure_ascii=False)} for r in results]
-            self._append("results", pa.Table.from_pylist(rows, schema=self.results_schema))
+            self._append("results", [{**vars(r), **self._columns, "record": self._convert_record(r.record),
+                                      "record_json": json.dumps(r.record, ensure_ascii=False)} for r in results])
         if errors:
-            self._append("errors", pa.Table.from_pylist([{**vars(e), **run} for e in errors],
-                                                        schema=self.errors_schema))
-
-    def _append(self, table: str, rows: pa.Table) -> None:
-        if table not in self._writers:
-            folder = (self.out / table / f"schema_name={self.schema.name}"
-                      / f"run_date={self.run_date.isoformat()}")
-            folder.mkdir(parents=True, exist_ok=True)
-            self.paths[table] = folder / f"part-{self.run_id}.parquet"
-            self._writers[table] = pq.ParquetWriter(self.paths[table], rows.schema, compression="zstd")
-        self._writers[table].write_table(rows)
+            self._append("errors", [{**vars(e), **self._columns} for e in errors])
+        for table, open_file in list(self._open.items()):
+            if open_file.rows >= self.file_rows or time.monotonic() - open_file.opened >= self.file_seconds:
+                self._close(table)
 
     def close(self) -> None:
-        for writer in self._writers.values():
-            writer.close()
-        self._writers.clear()
+        """Publish every open file."""
+        for table in list(self._open):
+            self._close(table)
+
+    def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if table not in self._open:
+            seq = sum(1 for f in self.files if f.startswith(table + "/"))
+            relpath = f"{self.run.partition(table)}/part-{self.run.run_id}-{self.writer_id}-{seq:04d}.parquet"
+            closer = ExitStack()
+            stream = closer.enter_context(self.store.write_atomic(relpath))
+            writer = pq.ParquetWriter(stream, self.schemas[table], compression="zstd")
+            self._open[table] = _OpenFile(relpath, writer, closer, time.monotonic())
+        open_file = self._open[table]
+        open_file.writer.write_table(pa.Table.from_pylist(rows, schema=self.schemas[table]))
+        open_file.rows += len(rows)
+
+    def _close(self, table: str) -> None:
+        open_file = self._open.pop(table)
+        open_file.writer.close()
+        open_file.closer.close()  # write_atomic publishes the complete file here
+        self.files.append(open_file.relpath)
 
 
 def arrow_column(node: dict[str, Any], defs: dict[str, Any] | None = None) -> tuple[pa.DataType, Convert]:

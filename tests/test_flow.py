@@ -23,7 +23,8 @@ def test_flow_extracts_contracts_into_parquet(tiny_model: Path, tmp_path: Path) 
     documents = len(list((SAMPLES / "contract").iterdir()))
     assert report["documents"] == documents
     assert report["results"] + sum(report["errors"].values()) == documents
-    assert pq.read_table(report["outputs"]["results"]).num_rows == report["results"]
+    assert pq.read_table(tmp_path / "results").num_rows == report["results"]
+    assert report["manifest"] == str(tmp_path / "_manifests" / f"{report['run_id']}.json")
 
 
 def test_flow_fails_fast_on_a_missing_input(tmp_path: Path) -> None:

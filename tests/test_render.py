@@ -5,7 +5,7 @@ import pymupdf
 import pytest
 from PIL import Image
 
-from pipeline.render import RenderedDocument, RenderFailure, RenderOptions, render_document, render_file
+from pipeline.render import RenderedDocument, RenderFailure, RenderOptions, Skipped, render_document, render_source
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_docs"
 
@@ -110,13 +110,23 @@ def test_encrypted_pdf_is_reported_as_such(renderer: str) -> None:
     assert isinstance(failure, RenderFailure) and failure.error_type == "encrypted"
 
 
-def test_render_file_checks_size_before_reading(tmp_path: Path) -> None:
+def test_render_source_checks_size_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.pdf"
     path.write_bytes(make_pdf())
-    failure = render_file(path, RenderOptions(max_file_bytes=10))
+    failure = render_source(str(path), RenderOptions(max_file_bytes=10))
     assert isinstance(failure, RenderFailure) and failure.error_type == "file_too_large"
-    missing = render_file(tmp_path / "gone.pdf", RenderOptions())
+    missing = render_source(str(tmp_path / "gone.pdf"), RenderOptions())
     assert isinstance(missing, RenderFailure) and missing.error_type == "unreadable"
+
+
+def test_documents_already_done_are_skipped_by_identity(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "a.pdf"
+    path.write_bytes(make_pdf())
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert render_source(path.as_uri(), RenderOptions(), skip=frozenset({sha})) == Skipped(sha)
+    assert isinstance(render_source(path.as_uri(), RenderOptions(), skip=frozenset({"other"})), RenderedDocument)
 
 
 @pytest.mark.parametrize("renderer,data,options,error_type", [

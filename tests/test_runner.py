@@ -1,7 +1,9 @@
 """The runner on the real in-process vLLM engine (tiny Gemma 4 checkpoint on the CPU)."""
 
+import json
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 import pymupdf
 import pytest
@@ -68,3 +70,45 @@ def test_a_request_the_engine_refuses_does_not_sink_its_window(engine, cpu_setti
     handled = {Path(r["source"]).name for r in rows(out, "results")} | set(errors)
     assert handled == {p.name for p in docs.iterdir()}
     assert not any(errors.get(f"invoice-{i}.pdf", {}).get("stage") == "engine" for i in range(3))
+
+
+def test_a_rerun_adds_nothing_and_reprocess_extracts_again(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    schema = load_schema("invoice")
+    first = run_batch([docs], schema, out, cpu_settings, engine)
+    files = sorted(p.relative_to(out) for p in out.rglob("*.parquet"))
+    again = run_batch([docs], schema, out, cpu_settings, engine)
+    assert (again.skipped, again.results, sum(again.errors.values())) == (4, 0, 0)
+    assert sorted(p.relative_to(out) for p in out.rglob("*.parquet")) == files
+    assert again.run_id != first.run_id and (out / "_manifests" / f"{again.run_id}.json").exists()
+
+    forced = run_batch([docs], schema, out, cpu_settings.model_copy(update={"reprocess": True}), engine)
+    assert forced.skipped == 0 and forced.results + sum(forced.errors.values()) == 4
+    # The latest extraction per document is one row each, from the reprocessing run.
+    latest = duckdb.sql(f"""
+        SELECT run_id FROM read_parquet('{out}/results/**/*.parquet')
+        QUALIFY row_number() OVER (PARTITION BY document_id ORDER BY extracted_at DESC) = 1""").fetchall()
+    assert {r for (r,) in latest} == {forced.run_id} and len(latest) == forced.results
+
+
+def test_an_interrupted_run_is_resumed_and_committed_once(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
+    """An exception mid-run (here: the sink's store failing after the first window) leaves the
+    first window's files published but the run uncommitted; the next start resumes it."""
+    out = tmp_path / "out"
+    schema = load_schema("invoice")
+    settings = cpu_settings.model_copy(update={"window": 2, "file_rows": 1})
+
+    def fail_after_first_window(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt  # what an operator's Ctrl-C raises in the same place
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([docs], schema, out, settings, engine, on_progress=fail_after_first_window)
+    assert not (out / "_manifests").exists()
+    resumed = run_batch([docs], schema, out, settings, engine)
+    assert resumed.resumed and resumed.skipped == 2
+    manifest = json.loads((out / "_manifests" / f"{resumed.run_id}.json").read_text())
+    listed = sorted(f["path"] for f in manifest["files"])
+    assert listed == sorted(str(p.relative_to(out)) for p in out.rglob("*.parquet"))
+    rows_ = rows(out, "results") + rows(out, "errors")
+    assert sorted(r["source"] for r in rows_) == sorted(p.resolve().as_uri() for p in docs.iterdir())
+    assert {r["run_id"] for r in rows_} == {resumed.run_id}
