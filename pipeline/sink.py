@@ -2,8 +2,8 @@
 
 ``results`` holds one row per extracted document: the record as a typed struct derived from the
 JSON Schema, plus the raw JSON; ``errors`` one row per failed document, with stage, type and
-reason. Each window of documents is appended as one row group to the writer's open file, and a
-file is closed (published, complete) once it holds ``file_rows`` rows or is ``file_seconds``
+reason. Rows are buffered into row groups of ``ROW_GROUP_ROWS`` in the writer's open file, and
+a file is closed (published, complete) once it holds ``file_rows`` rows or is ``file_seconds``
 old: few files for a nightly batch, and little work lost if the process is killed."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import time
 import uuid
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable
@@ -26,6 +26,11 @@ from .schemas import DocumentSchema
 from .storage import Store
 
 Convert = Callable[[Any], Any]
+
+# Large row groups: per-group metadata and dictionaries otherwise dominate the file (a row group
+# per window of 64 rows made files 100x larger), and readers scan fewer, bigger chunks. Buffering
+# costs no durability: a file is only visible once closed.
+ROW_GROUP_ROWS = 16_384
 
 
 @dataclass
@@ -104,6 +109,12 @@ class _OpenFile:
     closer: ExitStack
     opened: float
     rows: int = 0
+    buffer: list[pa.Table] = field(default_factory=list)
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.writer.write_table(pa.concat_tables(self.buffer), row_group_size=ROW_GROUP_ROWS)
+            self.buffer.clear()
 
 
 class ParquetSink:
@@ -147,11 +158,14 @@ class ParquetSink:
             writer = pq.ParquetWriter(stream, self.schemas[table], compression="zstd")
             self._open[table] = _OpenFile(relpath, writer, closer, time.monotonic())
         open_file = self._open[table]
-        open_file.writer.write_table(pa.Table.from_pylist(rows, schema=self.schemas[table]))
+        open_file.buffer.append(pa.Table.from_pylist(rows, schema=self.schemas[table]))
         open_file.rows += len(rows)
+        if sum(t.num_rows for t in open_file.buffer) >= ROW_GROUP_ROWS:
+            open_file.flush()
 
     def _close(self, table: str) -> None:
         open_file = self._open.pop(table)
+        open_file.flush()
         open_file.writer.close()
         open_file.closer.close()  # write_atomic publishes the complete file here
         self.files.append(open_file.relpath)
