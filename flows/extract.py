@@ -8,7 +8,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from pipeline.config import Settings
-from pipeline.engine import VllmEngine
+from pipeline.engine import create_engine
 from pipeline.runner import RunSummary, run_batch
 from pipeline.schemas import load_schema
 from pipeline.sources import discover
@@ -22,7 +22,7 @@ def count_documents(inputs: list[str]) -> int:
 
 @task
 def extract(inputs: list[str], schema: str, output: str, settings: Settings) -> RunSummary:
-    engine = VllmEngine(settings)
+    engine = create_engine(settings)
     try:
         return run_batch(inputs, load_schema(schema), output, settings, engine)
     finally:

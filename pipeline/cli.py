@@ -74,12 +74,12 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .engine import VllmEngine
+    from .engine import create_engine
     from .runner import run_batch
 
     settings = settings_from_args(args)
     schema = load_schema(args.schema)  # fail on a bad schema before loading a model
-    engine = VllmEngine(settings)
+    engine = create_engine(settings)
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console) as progress:

@@ -3,10 +3,10 @@ parameters all map onto :class:`Settings`; its defaults serve the nightly job.""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "google/gemma-4-12B-it"
 MTP_ASSISTANT = "google/gemma-4-12B-it-assistant"
@@ -19,6 +19,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCINTEL_", extra="forbid")
 
     # Model and engine
+    engine: Literal["vllm", "openai"] = Field(
+        "vllm", description="vllm: in-process engine; openai: OpenAI-compatible servers (vllm serve) at server_urls."
+    )
+    server_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Base URLs of OpenAI-compatible servers, comma-separated "
+                                          "(e.g. http://gpu1:8000/v1); requests are spread by load."
+    )
+    server_api_key: str | None = Field(None, description="Bearer token for the servers, if they need one.")
+    request_timeout: float = Field(600.0, gt=0, description="Seconds per HTTP request to a server.")
+    max_concurrency: int = Field(64, ge=1, description="HTTP requests in flight across all servers.")
     model: str = Field(DEFAULT_MODEL, description="Hugging Face id or local path of the checkpoint.")
     max_model_len: int = Field(32768, description="Context length the engine reserves per request.")
     dtype: str = Field("auto", description="Weight/activation dtype passed to vLLM.")
@@ -65,6 +75,11 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, ...); default: AWS.")
     s3_region: str | None = None
     s3_max_attempts: int = Field(5, ge=1, description="Attempts per S3 request, with exponential backoff.")
+
+    @field_validator("server_urls", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return [u.strip() for u in value.split(",") if u.strip()] if isinstance(value, str) else value
 
     @field_validator("max_soft_tokens")
     @classmethod

@@ -36,7 +36,7 @@ def main() -> int:
 
     from .cli import print_summary
     from .config import Settings
-    from .engine import VllmEngine
+    from .engine import create_engine
     from .runner import run_batch
     from .schemas import load_schema
 
@@ -53,7 +53,7 @@ def main() -> int:
         console.print("[bold yellow]No GPU: running the tiny random-weight Gemma 4 checkpoint on the "
                       "CPU. Every stage is real; the extracted VALUES ARE RANDOM AND MEANINGLESS.[/]")
     shutil.rmtree(OUT, ignore_errors=True)  # the demo shows one run, not the sum of all demo runs
-    engine = VllmEngine(settings)
+    engine = create_engine(settings)
     try:
         for schema_name, inputs in (("invoice", ["invoice", "bad"]), ("contract", ["contract"])):
             summary = run_batch([SAMPLES / i for i in inputs], load_schema(schema_name), OUT, settings, engine)

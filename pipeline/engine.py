@@ -124,3 +124,12 @@ class VllmEngine:
         shutdown = getattr(getattr(engine, "engine_core", None), "shutdown", None)
         if callable(shutdown):
             shutdown()
+
+
+def create_engine(settings: Settings) -> Engine:
+    """The engine ``settings.engine`` names: in-process vLLM, or OpenAI-compatible servers."""
+    if settings.engine == "openai":
+        from .openai_engine import OpenAIEngine
+
+        return OpenAIEngine(settings)
+    return VllmEngine(settings)

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from .config import Settings
 from .dataset import Run, commit_run, done_documents, job_fingerprint, start_run
@@ -88,41 +88,82 @@ def run_batch(
     Documents already committed for the same schema version, model and prompt version are
     skipped (unless ``settings.reprocess``); a killed run with the same job is resumed.
     ``on_progress(done, total)`` is called after discovery and after each window."""
-    start = time.perf_counter()
-    s3 = s3_options(settings)
-    store = Store(str(out), s3)
-    sources = discover(list(inputs), s3)
-    fingerprint = job_fingerprint(normalise(list(inputs)), schema.name, schema.version, engine.model,
-                                  PROMPT_VERSION, settings.reprocess)
-    run = start_run(store, fingerprint, schema_name=schema.name, schema_version=schema.version,
-                    model=engine.model, prompt_version=PROMPT_VERSION, max_soft_tokens=settings.max_soft_tokens)
-    done_before = frozenset(done_documents(store, run, settings.reprocess))
-    log.info("%s run %s: %d documents, %d already done", "resuming" if run.resumed else "starting",
-             run.run_id, len(sources), len(done_before))
-    summary = RunSummary(run_id=run.run_id, schema=f"{schema.name}@{schema.version}", model=engine.model,
-                         resumed=run.resumed, documents=len(sources))
-    sink = ParquetSink(store, schema, run, settings.file_rows, settings.file_seconds)
     report = on_progress or (lambda done, total: None)
-    done = 0
-    report(done, len(sources))
-    # spawn: the render workers must not inherit the engine's threads and process state.
-    pool = ProcessPoolExecutor(settings.render_workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(done_before,))
-    try:
-        with pool:
-            for window, rendered in _rendered_windows(pool, sources, settings.window, render_options(settings), s3):
-                results, errors = _extract_window(window, rendered, schema, settings, engine, summary)
-                sink.write(results, errors)
-                done += len(window)
-                report(done, len(sources))
-    finally:
-        sink.close()  # publish what was written, so a rerun resumes from here
-    counts = {"documents": summary.documents, "skipped": summary.skipped, "results": summary.results,
-              "errors": sum(summary.errors.values())}
-    commit_run(store, run, counts, sink.files)
-    summary.manifest = store.uri(f"_manifests/{run.run_id}.json")
-    summary.seconds = time.perf_counter() - start
-    return summary
+    with Batch(inputs, schema, out, settings, engine) as batch:
+        done = 0
+        report(done, batch.summary.documents)
+        for index, window in enumerate(batch.windows):
+            batch.extract(index)
+            done += len(window)
+            report(done, batch.summary.documents)
+    return batch.commit()
+
+
+class Batch:
+    """One run as steps a scheduler can drive: ``extract(i)`` for each of ``windows``, then
+    ``commit()``. While window i goes through the engine, window i+1 renders in the worker
+    processes. Leaving the ``with`` block publishes what was written, committed or not, so a
+    later start resumes from there."""
+
+    def __init__(self, inputs: Sequence[str | Path], schema: DocumentSchema, out: str | Path,
+                 settings: Settings, engine: Engine) -> None:
+        self._started = time.perf_counter()
+        self.schema, self.settings, self.engine = schema, settings, engine
+        self.s3 = s3_options(settings)
+        self.store = Store(str(out), self.s3)
+        sources = discover(list(inputs), self.s3)
+        fingerprint = job_fingerprint(normalise(list(inputs)), schema.name, schema.version, engine.model,
+                                      PROMPT_VERSION, settings.reprocess)
+        self.run = start_run(self.store, fingerprint, schema_name=schema.name, schema_version=schema.version,
+                             model=engine.model, prompt_version=PROMPT_VERSION,
+                             max_soft_tokens=settings.max_soft_tokens)
+        self._done_before = frozenset(done_documents(self.store, self.run, settings.reprocess))
+        log.info("%s run %s: %d documents, %d already done", "resuming" if self.run.resumed else "starting",
+                 self.run.run_id, len(sources), len(self._done_before))
+        self.windows = [sources[i:i + settings.window] for i in range(0, len(sources), settings.window)]
+        self.summary = RunSummary(run_id=self.run.run_id, schema=f"{schema.name}@{schema.version}",
+                                  model=engine.model, resumed=self.run.resumed, documents=len(sources))
+        self.sink = ParquetSink(self.store, schema, self.run, settings.file_rows, settings.file_seconds)
+        self._options = render_options(settings)
+        self._pool: ProcessPoolExecutor | None = None
+        self._rendering: dict[int, list[Future]] = {}
+
+    def __enter__(self) -> Batch:
+        # spawn: the render workers must not inherit the engine's threads and process state.
+        self._pool = ProcessPoolExecutor(self.settings.render_workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_init_worker, initargs=(self._done_before,))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        self.sink.close()  # publish what was written, so a rerun resumes from here
+
+    def extract(self, index: int) -> None:
+        """Render (if not already ahead), generate, validate and write window ``index``."""
+        assert self._pool is not None, "use Batch as a context manager"
+        current = self._rendering.pop(index, None) or self._submit(index)
+        if index + 1 < len(self.windows):
+            self._rendering[index + 1] = self._submit(index + 1)
+        rendered = [_result(f) for f in current]
+        results, errors = _extract_window(self.windows[index], rendered, self.schema, self.settings,
+                                          self.engine, self.summary)
+        self.sink.write(results, errors)
+
+    def commit(self) -> RunSummary:
+        """Publish the last files and write the run's manifest (its commit point)."""
+        self.sink.close()
+        summary = self.summary
+        counts = {"documents": summary.documents, "skipped": summary.skipped, "results": summary.results,
+                  "errors": sum(summary.errors.values())}
+        commit_run(self.store, self.run, counts, self.sink.files)
+        summary.manifest = self.store.uri(f"_manifests/{self.run.run_id}.json")
+        summary.seconds = time.perf_counter() - self._started
+        return summary
+
+    def _submit(self, index: int) -> list[Future]:
+        assert self._pool is not None
+        return [self._pool.submit(_render_in_worker, uri, self._options, self.s3) for uri in self.windows[index]]
 
 
 _DONE: frozenset[str] = frozenset()
@@ -136,22 +177,6 @@ def _init_worker(done: frozenset[str]) -> None:
 
 def _render_in_worker(uri: str, options: RenderOptions, s3: S3Options) -> Rendered:
     return render_source(uri, options, s3, skip=_DONE)
-
-
-def _rendered_windows(
-    pool: ProcessPoolExecutor, sources: list[str], size: int, options: RenderOptions, s3: S3Options
-) -> Iterator[tuple[list[str], list[Rendered]]]:
-    """Yield windows of rendered documents, the next window rendering while this one is used."""
-    windows = [sources[i:i + size] for i in range(0, len(sources), size)]
-
-    def submit(window: list[str]) -> list[Future]:
-        return [pool.submit(_render_in_worker, uri, options, s3) for uri in window]
-
-    pending = submit(windows[0]) if windows else []
-    for i, window in enumerate(windows):
-        current = pending
-        pending = submit(windows[i + 1]) if i + 1 < len(windows) else []
-        yield window, [_result(f) for f in current]
 
 
 def _result(future: Future) -> Rendered:
