@@ -8,7 +8,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -19,6 +19,9 @@ from .config import Settings
 from .runner import RunSummary
 from .schemas import SchemaError, load_schema
 from .sources import SourceError
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluation
 
 console = Console(stderr=True)
 
@@ -117,6 +120,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     stamp = evaluation.evaluated_at.strftime("%Y%m%dT%H%M%SZ")
     report = Path(args.report or Path(args.results) / "evaluations" / f"{stamp}.md")
     parquet = Path(args.parquet or Path(args.results) / "evaluations" / f"{stamp}.parquet")
+    print_evaluation(evaluation)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(evaluation.to_markdown())
+    evaluation.write_parquet(parquet)
+    print(f"report: {report}\ntrend rows: {parquet}")
+    return 0
+
+
+def print_evaluation(evaluation: Evaluation) -> None:
     console = Console()
     for text_table in evaluation.tables():
         table = Table(title=text_table.title)
@@ -125,11 +137,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for row in text_table.rows:
             table.add_row(*row)
         console.print(table)
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(evaluation.to_markdown())
-    evaluation.write_parquet(parquet)
-    print(f"report: {report}\ntrend rows: {parquet}")
-    return 0
 
 
 def cmd_tiny_model(args: argparse.Namespace) -> int:
