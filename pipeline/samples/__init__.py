@@ -1,0 +1,34 @@
+"""Synthetic invoices and contracts with ground truth, for the demo, the tests and the benchmarks.
+
+Records come first: `invoice_record` and `contract_record` return dicts that are valid under
+schemas/invoice.json and schemas/contract.json and internally consistent, with the printed strings
+in one of LANGUAGES. The renderers draw a record as a born-digital PDF in one of INVOICE_LAYOUTS
+or CONTRACT_LAYOUTS; `scan_pdf` (with one of SCAN_VARIANTS), `photo_jpeg` and `multipage_tiff`
+turn a PDF into what an office scanner or a phone would deliver. `write_starter_set` writes the
+committed sample_docs/ set, `write_batch` a reproducible benchmark batch; each good document gets a
+truth file (see `files`).
+
+Modules: reference (companies, catalogue), locales (labels, number and date formats), records,
+contract_text and contract_<language> (what contracts say), draw, invoice_parts and invoices,
+contracts, scans, bad_files, files.
+
+Output is a pure function of the record and the seed: the same inputs give the same bytes with
+the same PyMuPDF, Pillow and zlib builds. The one exception is the AES-256 `bad/encrypted.pdf`,
+whose salts and IVs MuPDF draws from the OS (see `bad_files.write_encrypted`).
+
+Regenerate the starter set with `python -m pipeline.samples starter sample_docs`.
+"""
+
+from .bad_files import ENCRYPTED_PASSWORD
+from .contracts import CONTRACT_LAYOUTS, render_contract_pdf
+from .files import VARIANTS, contract_sample, invoice_sample, main, write_batch, write_starter_set
+from .invoices import INVOICE_LAYOUTS, render_invoice_pdf
+from .locales import format_amount, format_date, law_phrase
+from .records import contract_record, iban, invoice_record
+from .reference import LANGUAGES
+from .scans import SCAN_VARIANTS, ScanOptions, multipage_tiff, photo_jpeg, scan_pdf
+
+__all__ = ["CONTRACT_LAYOUTS", "ENCRYPTED_PASSWORD", "INVOICE_LAYOUTS", "LANGUAGES", "SCAN_VARIANTS", "VARIANTS",
+           "ScanOptions", "contract_record", "contract_sample", "format_amount", "format_date", "iban",
+           "invoice_record", "invoice_sample", "law_phrase", "main", "multipage_tiff", "photo_jpeg",
+           "render_contract_pdf", "render_invoice_pdf", "scan_pdf", "write_batch", "write_starter_set"]

@@ -1,0 +1,5 @@
+"""`python -m pipeline.samples starter|batch ...`."""
+
+from . import main
+
+main()

@@ -1,0 +1,257 @@
+"""The committed starter set and reproducible benchmark batches, each good document with a truth file.
+
+A truth file `truth/<subdir>__<file name>.json` holds `document_id` (SHA-256 of the document's
+bytes, as the pipeline identifies documents), `schema`, `layout`, `language`, `variant` and
+`record` (valid under schemas/<schema>.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+
+from .bad_files import bad_files, write_encrypted
+from .contracts import CONTRACT_LAYOUTS, render_contract_pdf
+from .invoices import INVOICE_LAYOUTS, render_invoice_pdf
+from .records import contract_record, invoice_record
+from .reference import LANGUAGES
+from .scans import SCAN_VARIANTS, multipage_tiff, photo_jpeg, scan_pdf
+
+VARIANTS = ("digital", *SCAN_VARIANTS, "photo", "photo_exif", "tiff")
+"""Every variant a truth file can name: born-digital, the scanned PDFs, phone photos, multi-frame TIFF."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One generated document and what is true about it."""
+
+    data: bytes
+    extension: str  # "pdf", "jpg" or "tiff"
+    schema: str
+    record: dict
+    layout: str
+    language: str
+    variant: str
+
+    def truth(self) -> dict:
+        """The truth file's content."""
+        return {"document_id": hashlib.sha256(self.data).hexdigest(), "schema": self.schema, "layout": self.layout,
+                "language": self.language, "variant": self.variant, "record": self.record}
+
+
+def degrade(pdf: bytes, variant: str, rng: random.Random) -> tuple[bytes, str]:
+    """The document as `variant` (a name in VARIANTS) delivers it, and its file extension."""
+    if variant == "digital":
+        return pdf, "pdf"
+    if variant in SCAN_VARIANTS:
+        return scan_pdf(pdf, rng, SCAN_VARIANTS[variant]), "pdf"
+    if variant in ("photo", "photo_exif"):
+        return photo_jpeg(pdf, rng, sideways=variant == "photo_exif"), "jpg"
+    if variant == "tiff":
+        return multipage_tiff(pdf), "tiff"
+    raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
+
+
+def invoice_sample(rng: random.Random, layout: str, language: str, variant: str = "digital",
+                   n_lines: int | None = None) -> Sample:
+    """An invoice record drawn from `rng`, rendered in `layout` and `language`, delivered as `variant`."""
+    record = invoice_record(rng, n_lines, language)
+    data, extension = degrade(render_invoice_pdf(record, layout, language), variant, rng)
+    return Sample(data, extension, "invoice", record, layout, language, variant)
+
+
+def contract_sample(rng: random.Random, layout: str, language: str, variant: str = "digital",
+                    contract_type: str | None = None, min_pages: int = 0) -> Sample:
+    """A contract record drawn from `rng`, rendered in `layout` and `language` to at least `min_pages`."""
+    record = contract_record(rng, contract_type, language)
+    data, extension = degrade(render_contract_pdf(record, layout, language, min_pages), variant, rng)
+    return Sample(data, extension, "contract", record, layout, language, variant)
+
+
+# --- benchmark batches -------------------------------------------------------------------------
+
+def _pick_variant(rng: random.Random, pdf: bytes) -> str:
+    """A scanned variant; a phone photo shows one page, so only one-page documents are photographed."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        one_page = doc.page_count == 1
+    return rng.choice([*SCAN_VARIANTS, "tiff", *(("photo", "photo_exif") if one_page else ())])
+
+
+def _random_invoice(rng: random.Random, scanned: bool) -> Sample:
+    language, layout = rng.choice(LANGUAGES), rng.choice(sorted(INVOICE_LAYOUTS))
+    n_lines = rng.randint(25, 60) if rng.random() < 0.12 else None  # some tables run over a page break
+    record = invoice_record(rng, n_lines, language)
+    pdf = render_invoice_pdf(record, layout, language)
+    variant = _pick_variant(rng, pdf) if scanned else "digital"
+    data, extension = degrade(pdf, variant, rng)
+    return Sample(data, extension, "invoice", record, layout, language, variant)
+
+
+def _random_contract(rng: random.Random, scanned: bool) -> Sample:
+    language, layout = rng.choice(LANGUAGES), rng.choice(sorted(CONTRACT_LAYOUTS))
+    record = contract_record(rng, None, language)
+    # Some run to 10+ pages (an implementation plan; NDAs have none), the governing law on the last.
+    long = record["contract_type"] != "non_disclosure" and rng.random() < 0.15
+    pdf = render_contract_pdf(record, layout, language, rng.randint(10, 13) if long else 0)
+    variant = _pick_variant(rng, pdf) if scanned else "digital"
+    data, extension = degrade(pdf, variant, rng)
+    return Sample(data, extension, "contract", record, layout, language, variant)
+
+
+_BATCH: dict[str, Callable[[random.Random, bool], Sample]] = {"invoice": _random_invoice,
+                                                               "contract": _random_contract}
+
+
+def write_batch(out: Path, count: int, seed: int = 0, schema: str = "invoice",
+                scanned_share: float = 0.3) -> list[Path]:
+    """Write `count` documents of one schema under out/<schema>/ with truth in out/truth/; returns their paths.
+
+    Layout and language are drawn per document; round(count * scanned_share) documents are scanned
+    variants (image-only PDFs, photos, TIFFs), the rest born-digital PDFs. File names end in the
+    variant. The same arguments give the same files.
+    """
+    scanned = set(random.Random(seed).sample(range(count), round(count * scanned_share)))
+    (out / schema).mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        rng = random.Random(f"{seed}/{i}")  # per document, so one document does not shift the others
+        sample = _BATCH[schema](rng, i in scanned)
+        path = f"{schema}/{schema}_{i:05d}_{sample.variant}.{sample.extension}"
+        _write(out, path, sample)
+        paths.append(out / path)
+    return paths
+
+
+def _write(root: Path, path: str, sample: Sample) -> None:
+    (root / path).write_bytes(sample.data)
+    (root / "truth").mkdir(parents=True, exist_ok=True)
+    text = json.dumps(sample.truth(), indent=2, ensure_ascii=False) + "\n"
+    (root / "truth" / truth_name(path)).write_text(text, encoding="utf-8")
+
+
+def truth_name(path: str) -> str:
+    """truth/<subdir>__<file name>.json, e.g. truth/invoice__invoice_digital.pdf.json."""
+    return path.replace("/", "__") + ".json"
+
+
+# --- the starter set ---------------------------------------------------------------------------
+
+def _starter_samples() -> Iterator[tuple[str, str, Sample]]:
+    """(path, purpose, sample) of the committed documents, from seeds chosen so each shows what its line says."""
+    r = random.Random
+    yield ("invoice/invoice_digital.pdf", "born-digital one-page invoice, letterhead with a bordered table",
+           invoice_sample(r(2), "letterhead", "en"))
+    yield ("invoice/invoice_scanned.pdf", "scanned invoice (minimal layout): image-only PDF, skewed and noisy",
+           invoice_sample(r(18), "minimal", "en", "scan"))
+    yield ("invoice/invoice_photo.jpg", "phone photo of a zebra-striped invoice: tilted, unevenly lit, on a desk",
+           invoice_sample(r(6), "zebra", "en", "photo"))
+    yield ("invoice/invoice_multipage.pdf", "born-digital invoice whose line-item table continues on page 2",
+           invoice_sample(r(3), "letterhead", "en", n_lines=40))
+    yield ("invoice/invoice_scan.tiff", "two-page invoice, totals box at the top, as a bilevel multi-frame TIFF",
+           invoice_sample(r(36), "totals_top", "en", "tiff", n_lines=30))
+    yield ("invoice/invoice_de.pdf", "German invoice as a business letter, seller details only in the footer",
+           invoice_sample(r(4), "footer_seller", "de"))
+    yield ("invoice/invoice_fr.pdf", "French invoice with the seller, bank and terms in a sidebar",
+           invoice_sample(r(7), "sidebar", "fr"))
+    yield ("invoice/invoice_es.pdf", "Spanish invoice printed as a narrow till receipt",
+           invoice_sample(r(5), "receipt", "es"))
+    yield ("invoice/invoice_scan_rot90.pdf", "German invoice fed sideways: a landscape image-only page, text turned "
+           "90 degrees",
+           invoice_sample(r(11), "zebra", "de", "scan_rot90"))
+    yield ("contract/contract_msa.pdf", "born-digital master services agreement, classic numbered clauses",
+           contract_sample(r(8), "classic", "en", contract_type="master_services"))
+    yield ("contract/contract_nda_scanned.pdf", "scanned non-disclosure agreement with a form-like cover sheet",
+           contract_sample(r(5), "cover_sheet", "en", "scan", contract_type="non_disclosure"))
+    yield ("contract/contract_long_de.pdf", "German 12-page supply agreement: parties on page 1, governing law "
+           "on the last page", contract_sample(r(9), "classic", "de", contract_type="supply", min_pages=12))
+    yield ("contract/contract_letter_fr.pdf", "French consulting agreement as a countersigned letter",
+           contract_sample(r(12), "letter", "fr", contract_type="consulting"))
+    yield ("contract/contract_es.pdf", "Spanish software licence in two columns",
+           contract_sample(r(13), "two_column", "es", contract_type="license"))
+
+
+def write_starter_set(out: Path) -> None:
+    """Write the committed sample set (documents, bad files, truth/, README.md) under `out`.
+
+    Every file except bad/encrypted.pdf is byte-identical on every run; see `write_encrypted`.
+    """
+    rows = []
+    samples = list(_starter_samples())
+    for path, purpose, sample in samples:
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        _write(out, path, sample)
+        rows.append((path, purpose))
+    clear = {path: sample.data for path, _, sample in samples}
+    for path, purpose, data in bad_files(clear["invoice/invoice_digital.pdf"], clear["contract/contract_msa.pdf"]):
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        if path == "bad/encrypted.pdf":
+            write_encrypted(out / path, data)
+        else:
+            (out / path).write_bytes(data)
+        rows.append((path, purpose))
+    (out / "README.md").write_text(_readme(rows), encoding="utf-8")
+
+
+def _readme(rows: list[tuple[str, str]]) -> str:
+    table = "\n".join(f"| `{path}` | {purpose} |" for path, purpose in rows)
+    return f"""# Sample documents
+
+Synthetic invoices and contracts with ground truth, written by `pipeline/samples/`. Everything
+here is generated; do not edit by hand. Regenerate with:
+
+    python -m pipeline.samples starter sample_docs
+
+`tests/test_samples.py` checks that this reproduces the directory byte for byte (except
+`bad/encrypted.pdf`, whose AES salts are random; an equivalent file is kept as it is).
+
+| File | What it tests |
+|---|---|
+{table}
+
+`truth/<subdir>__<file name>.json` describes every good document:
+
+```json
+{{"document_id": "<SHA-256 of the file's bytes>", "schema": "invoice", "layout": "letterhead",
+ "language": "en", "variant": "digital", "record": {{...}}}}
+```
+
+`record` is valid under `schemas/<schema>.json`, with normalised values (ISO dates, decimal
+strings with a dot, ISO currency and country codes; `governing_law` by its English name) while
+the document prints them in its language and locale. Join pipeline results to truth by
+`document_id`, so renamed files still match.
+
+- layouts: invoice {", ".join(INVOICE_LAYOUTS)}; contract {", ".join(CONTRACT_LAYOUTS)}
+- languages: {", ".join(LANGUAGES)}
+- variants: {", ".join(VARIANTS)}
+
+`python -m pipeline.samples batch OUT --count N [--schema contract] [--seed S]` writes N more,
+mixing all of them. The files under `bad/` must each end as one row in `errors`, with a reason.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: `starter [DIR]` writes the starter set, `batch DIR --count N` a benchmark batch."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline.samples",
+                                     description="Synthetic invoices and contracts with ground truth.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    starter = commands.add_parser("starter", help="write the committed starter set")
+    starter.add_argument("out", type=Path, nargs="?", default=Path("sample_docs"))
+    batch = commands.add_parser("batch", help="write a reproducible benchmark batch")
+    batch.add_argument("out", type=Path)
+    batch.add_argument("--count", type=int, default=200)
+    batch.add_argument("--seed", type=int, default=0)
+    batch.add_argument("--schema", choices=sorted(_BATCH), default="invoice")
+    batch.add_argument("--scanned-share", type=float, default=0.3)
+    args = parser.parse_args(argv)
+    if args.command == "starter":
+        write_starter_set(args.out)
+    else:
+        paths = write_batch(args.out, args.count, args.seed, args.schema, args.scanned_share)
+        print(f"wrote {len(paths)} documents under {args.out}")
