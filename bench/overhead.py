@@ -42,7 +42,7 @@ def main() -> None:
         settings = Settings(model=args.model, max_attempts=1)
     else:
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "4")
-        settings = Settings(model=str(build_tiny_model(root / "tiny")), max_model_len=16384, max_tokens=1024,
+        settings = Settings(model=str(build_tiny_model(root / "tiny")), max_model_len=32768, max_tokens=1024,
                             max_soft_tokens=70, max_attempts=1, enforce_eager=True)
     schema = load_schema("invoice")
     paths = write_batch(root / "docs", args.docs, seed=2)

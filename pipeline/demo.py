@@ -48,7 +48,7 @@ def main() -> int:
         from .tiny_model import build_tiny_model
 
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
-        settings = Settings(model=str(build_tiny_model(TINY)), max_model_len=16384, max_tokens=1536,
+        settings = Settings(model=str(build_tiny_model(TINY)), max_model_len=32768, max_tokens=1536,
                             max_soft_tokens=70, window=16, enforce_eager=True)
         console.print("[bold yellow]No GPU: running the tiny random-weight Gemma 4 checkpoint on the "
                       "CPU. Every stage is real; the extracted VALUES ARE RANDOM AND MEANINGLESS.[/]")

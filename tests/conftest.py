@@ -27,7 +27,7 @@ def cpu_settings(tiny_model: Path):
     from pipeline.config import Settings
 
     # enforce_eager: a tiny model gains nothing from the ~30 s torch.compile warm-up.
-    return Settings(model=str(tiny_model), max_model_len=16384, max_tokens=1536, max_soft_tokens=70,
+    return Settings(model=str(tiny_model), max_model_len=32768, max_tokens=1536, max_soft_tokens=70,
                     window=8, enforce_eager=True)
 
 

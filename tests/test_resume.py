@@ -18,7 +18,7 @@ from pipeline.storage import Store
 
 def start_run(inputs: Path, out: str, model: Path, endpoint: str | None) -> subprocess.Popen:
     command = [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "--schema", "invoice", "--out", out,
-               "--model", str(model), "--max-model-len", "16384", "--max-soft-tokens", "70", "--enforce-eager",
+               "--model", str(model), "--max-model-len", "32768", "--max-soft-tokens", "70", "--enforce-eager",
                "--window", "2", "--file-rows", "2"]
     if endpoint:
         command += ["--s3-endpoint-url", endpoint]

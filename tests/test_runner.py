@@ -58,7 +58,7 @@ def test_answers_cut_by_max_tokens_are_retried_then_kept_as_errors(engine, cpu_s
 
 def test_a_request_the_engine_refuses_does_not_sink_its_window(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
     doc = pymupdf.open()
-    for _ in range(8):  # a text layer far longer than the context window
+    for _ in range(16):  # a text layer far longer than the context window
         doc.new_page().insert_textbox(pymupdf.Rect(20, 20, 590, 820), "Lorem ipsum dolor sit amet 12345. " * 300, fontsize=4)
     (docs / "huge-text.pdf").write_bytes(doc.tobytes())
     settings = cpu_settings.model_copy(update={"max_text_chars": 1_000_000})
