@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 console = Console(stderr=True)
 
 
+def report_console() -> Console:
+    """Console for tables on stdout; wide when written to a file or pipe (rich assumes 80)."""
+    return Console(width=None if sys.stdout.isatty() else 160)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="docintel", description=__doc__.split("\n")[0] if __doc__ else None)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -109,7 +114,7 @@ def print_summary(summary: RunSummary) -> None:
     ]
     for name, value in rows:
         table.add_row(name, str(value))
-    Console().print(table)
+    report_console().print(table)
     print(f"{'resumed and committed' if summary.resumed else 'committed'}: {summary.manifest}")
 
 
@@ -129,7 +134,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def print_evaluation(evaluation: Evaluation) -> None:
-    console = Console()
+    console = report_console()
     for text_table in evaluation.tables():
         table = Table(title=text_table.title)
         for column in text_table.columns:

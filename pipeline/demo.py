@@ -11,7 +11,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from rich.console import Console
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_docs"
@@ -34,13 +33,13 @@ ORDER BY ALL
 def main() -> int:
     import torch
 
-    from .cli import print_summary
+    from .cli import print_summary, report_console
     from .config import Settings
     from .engine import create_engine
     from .runner import run_batch
     from .schemas import load_schema
 
-    console = Console()
+    console = report_console()
     if torch.cuda.is_available():
         settings = Settings()
         console.print(f"GPU found: running {settings.model}.")
@@ -74,10 +73,10 @@ def show_query() -> None:
 
 
 def show_evaluation(gpu: bool) -> None:
-    from .cli import print_evaluation
+    from .cli import print_evaluation, report_console
     from .evaluate import evaluate
 
-    console = Console()
+    console = report_console()
     console.print(f"[bold]Accuracy against sample_docs/truth[/] (docintel eval --truth {SAMPLES / 'truth'} "
                   f"--results {OUT}):")
     print_evaluation(evaluate(SAMPLES / "truth", OUT))

@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import date, datetime, timezone
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +10,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.dataset import Run, commit_run
 from pipeline.schemas import load_schema
+from pipeline.sink import ParquetSink, ResultRow
 from pipeline.sources import discover
+from pipeline.storage import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_docs"
 
@@ -70,3 +74,24 @@ def test_run_refuses_an_unenforceable_schema_before_loading_a_model(tmp_path: Pa
     proc = docintel_run([SAMPLES / "invoice"], str(schema), tmp_path / "out", tmp_path / "no-model")
     assert proc.returncode == 2
     assert "uniqueItems" in proc.stderr and "#/properties/tags" in proc.stderr
+
+
+def test_eval_writes_report_and_trend_rows(tmp_path: Path) -> None:
+    """`docintel eval` on a results folder (written here by the real sink from one truth record)."""
+    truth = json.loads((SAMPLES / "truth" / "invoice__invoice_digital.pdf.json").read_text())
+    store = Store(tmp_path / "out")
+    run = Run(run_id="r1", run_date=date(2026, 11, 28), schema_name="invoice", schema_version="1.0.0", model="m",
+              prompt_version="1", max_soft_tokens=280, fingerprint="f", started_at="")
+    sink = ParquetSink(store, load_schema("invoice"), run)
+    sink.write([ResultRow(truth["document_id"], "file:///renamed.pdf", 1, True, truth["record"], [], 1, 1, 1, 0.0,
+                          0.0, datetime.now(timezone.utc))], [])
+    sink.close()
+    commit_run(store, run, {}, sink.files)
+    report, trend = tmp_path / "report.md", tmp_path / "trend.parquet"
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "eval", "--truth", str(SAMPLES / "truth"),
+                           "--results", str(tmp_path / "out"), "--report", str(report), "--parquet", str(trend)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "invoice: per field" in proc.stdout and "## Scoring rules" in report.read_text()
+    rows = {(r["schema_name"], r["field"]): r for r in pq.read_table(trend).to_pylist()}
+    assert rows[("invoice", "total")]["tp"] == 1 and rows[("invoice", "total")]["run_ids"] == ["r1"]
