@@ -19,9 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.evaluate import (
-    ALL_FIELDS, EVALUATION_SCHEMA, FieldCounts, _assign, compile_schema, evaluate, leaf_paths, score_record,
-)
+from pipeline.evaluate import ALL_FIELDS, EVALUATION_SCHEMA, evaluate
+from pipeline.scoring import FieldCounts, _assign, compile_schema, leaf_paths, score_record
 from pipeline.samples import contract_record, invoice_record
 from pipeline.schemas import SCHEMA_DIR
 
@@ -413,7 +412,7 @@ def test_the_latest_extraction_wins(batch: tuple[Path, Path, dict[str, dict]]) -
 
 
 def test_committed_truth_joins_by_the_hash_of_its_document(tmp_path: Path) -> None:
-    # a truth file without document_id is joined through the bytes of ../<subdir>/<file name>
+    # the committed truth files carry the SHA-256 of their document
     truth_dir = ROOT / "sample_docs" / "truth"
     digital = json.loads((truth_dir / "invoice__invoice_digital.pdf.json").read_text())["record"]
     document_id = hashlib.sha256((ROOT / "sample_docs/invoice/invoice_digital.pdf").read_bytes()).hexdigest()
@@ -432,11 +431,11 @@ def test_invalid_truth_is_refused(tmp_path: Path) -> None:
         evaluate(tmp_path / "truth", tmp_path / "out")
 
 
-def test_truth_without_id_or_document_is_refused(tmp_path: Path) -> None:
+def test_truth_without_document_id_is_refused(tmp_path: Path) -> None:
     (tmp_path / "truth").mkdir()
     (tmp_path / "truth" / "invoice__gone.pdf.json").write_text(json.dumps({"schema": "invoice", "record": {}}))
     write_results(tmp_path / "out", "invoice", "run-1", [], NOW)
-    with pytest.raises(ValueError, match="no document_id"):
+    with pytest.raises(ValueError, match="missing or invalid 'document_id'"):
         evaluate(tmp_path / "truth", tmp_path / "out")
 
 
