@@ -32,6 +32,8 @@ test: venv
 bench: venv
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/sink.py
+	$(BIN)/python bench/flow_overhead.py
 
 clean:
 	rm -rf $(VENV) .cache out
