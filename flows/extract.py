@@ -11,7 +11,6 @@ Prefect lives only here and in ``deploy/``; ``pipeline/`` does not import it."""
 
 from __future__ import annotations
 
-import copy
 import inspect
 import re
 import time
@@ -113,12 +112,7 @@ def check_servers(settings: Settings) -> None:
 @task(name="extract-window", task_run_name="window-{index}", **_RETRIES)
 def extract_window(batch: Batch, index: int) -> int:
     """Render, generate, validate and write window ``index`` of ``batch``; returns its size."""
-    before = copy.deepcopy(batch.summary)
-    try:
-        batch.extract(index)
-    except Exception:
-        batch.summary = before  # the window's counts were partly added: a retry adds them once
-        raise
+    batch.extract(index)  # adds the window's counts only once it has written them
     done = sum(len(w) for w in batch.windows[:index + 1])
     get_run_logger().info("window %d/%d: %d documents; %d of %d done", index + 1, len(batch.windows),
                           len(batch.windows[index]), done, batch.summary.documents)

@@ -56,6 +56,12 @@ class RunSummary:
     seconds: float = 0.0
     manifest: str = ""
 
+    def add(self, window: RunSummary) -> None:
+        """Add one window's counts."""
+        for name in ("skipped", "pages", "results", "flagged", "prompt_tokens", "output_tokens"):
+            setattr(self, name, getattr(self, name) + getattr(window, name))
+        self.errors.update(window.errors)
+
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
@@ -146,9 +152,11 @@ class Batch:
         if index + 1 < len(self.windows):
             self._rendering[index + 1] = self._submit(index + 1)
         rendered = [_result(f) for f in current]
+        counts = RunSummary(run_id=self.run.run_id, schema=self.summary.schema, model=self.engine.model)
         results, errors = _extract_window(self.windows[index], rendered, self.schema, self.settings,
-                                          self.engine, self.summary)
+                                          self.engine, counts)
         self.sink.write(results, errors)
+        self.summary.add(counts)  # only now: a window that failed (and may be retried) counts nothing
 
     def commit(self) -> RunSummary:
         """Publish the last files and write the run's manifest (its commit point)."""
