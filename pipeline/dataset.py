@@ -35,6 +35,8 @@ import pyarrow.parquet as pq
 from .storage import Store
 
 TABLES = ("results", "errors")
+# A committed row counts as done for a run with the same values of these.
+VERSION_KEYS = ("schema_name", "schema_version", "model", "prompt_version")
 # Errors that say nothing about the document itself: a later run tries it again.
 RETRYABLE_ERRORS = frozenset({"unreadable", "render_crashed", "engine_error"})
 
@@ -61,10 +63,6 @@ class Run:
     def partition(self, table: str) -> str:
         return f"{table}/schema_name={self.schema_name}/run_date={self.run_date.isoformat()}"
 
-    @property
-    def version_key(self) -> tuple[str, str, str]:
-        return (self.schema_version, self.model, self.prompt_version)
-
 
 def job_fingerprint(inputs: Iterable[str], schema_name: str, schema_version: str, model: str,
                     prompt_version: str, reprocess: bool) -> str:
@@ -86,8 +84,7 @@ def start_run(store: Store, fingerprint: str, **columns: Any) -> Run:
     now = datetime.now(timezone.utc)
     run = Run(run_id=now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6], run_date=now.date(),
               fingerprint=fingerprint, started_at=now.isoformat(), **columns)
-    intent = {k: v for k, v in asdict(run).items() if k != "resumed"} | {"run_date": run.run_date.isoformat()}
-    store.put_if_absent(f"_runs/{run.run_id}.json", json.dumps(intent, indent=1).encode())
+    store.put_if_absent(f"_runs/{run.run_id}.json", json.dumps(_record(run), indent=1).encode())
     return run
 
 
@@ -99,9 +96,7 @@ def done_documents(store: Store, run: Run, reprocess: bool) -> set[str]:
         return done
     for relpath in store.list("_manifests/"):
         manifest = json.loads(store.read(relpath))
-        same = (manifest["schema_name"], manifest["schema_version"], manifest["model"],
-                manifest["prompt_version"]) == (run.schema_name, *run.version_key)
-        if same:
+        if all(manifest[key] == getattr(run, key) for key in VERSION_KEYS):
             done |= _document_ids(store, [f["path"] for f in manifest["files"]])
     return done
 
@@ -123,12 +118,7 @@ def commit_run(store: Store, run: Run, counts: dict[str, Any], own_files: list[s
     for relpath in run_files(store, run):
         metadata = pq.read_metadata(store.path(relpath), filesystem=store.filesystem)
         files.append({"path": relpath, "table": relpath.split("/", 1)[0], "rows": metadata.num_rows})
-    manifest = {
-        "run_id": run.run_id, "schema_name": run.schema_name, "schema_version": run.schema_version,
-        "model": run.model, "prompt_version": run.prompt_version, "max_soft_tokens": run.max_soft_tokens,
-        "run_date": run.run_date.isoformat(), "started_at": run.started_at,
-        "committed_at": datetime.now(timezone.utc).isoformat(), **counts, "files": files,
-    }
+    manifest = {**_record(run), "committed_at": datetime.now(timezone.utc).isoformat(), **counts, "files": files}
     relpath = f"_manifests/{run.run_id}.json"
     if store.put_if_absent(relpath, json.dumps(manifest, indent=1).encode()):
         return manifest
@@ -138,6 +128,11 @@ def commit_run(store: Store, run: Run, counts: dict[str, Any], own_files: list[s
             store.delete(own)
     raise RunConflict(f"run {run.run_id} was committed by another writer first; this writer's "
                       f"unlisted files were removed and the next run extracts their documents")
+
+
+def _record(run: Run) -> dict[str, Any]:
+    """The run's columns as JSON values: its intent file, and the head of its manifest."""
+    return {k: v for k, v in asdict(run).items() if k != "resumed"} | {"run_date": run.run_date.isoformat()}
 
 
 def _run_id(relpath: str) -> str:

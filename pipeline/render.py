@@ -13,7 +13,6 @@ import math
 import time
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pymupdf
 from PIL import Image, ImageOps, ImageSequence

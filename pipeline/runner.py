@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .config import Settings
-from .dataset import Run, commit_run, done_documents, job_fingerprint, start_run
+from .dataset import commit_run, done_documents, job_fingerprint, start_run
 from .engine import Engine, Generation, GenerationRequest
 from .prompt import PROMPT_VERSION, build_messages
 from .render import RenderedDocument, RenderFailure, RenderOptions, Skipped, render_source

@@ -456,7 +456,7 @@ def test_renderers_are_deterministic(portrait_invoice: bytes) -> None:
 def test_write_batch_is_reproducible_from_its_seed(tmp_path: Path) -> None:
     first = samples.write_batch(tmp_path / "a", 12, seed=5, scanned_share=0.5)
     second = samples.write_batch(tmp_path / "b", 12, seed=5, scanned_share=0.5)
-    other = samples.write_batch(tmp_path / "c", 12, seed=6, scanned_share=0.5)
+    samples.write_batch(tmp_path / "c", 12, seed=6, scanned_share=0.5)
     assert [p.name for p in second] == [p.name for p in first]
     assert files_under(tmp_path / "a") == files_under(tmp_path / "b")
     assert files_under(tmp_path / "a") != files_under(tmp_path / "c")

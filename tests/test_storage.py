@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.storage import S3Options, StorageError, Store, _client, is_s3, list_files, read_bytes
-from s3_server import S3Bucket, s3_bucket, s3_server  # noqa: F401
+from s3_server import S3Bucket
 
 ROOT = Path(__file__).resolve().parent.parent
 
