@@ -11,10 +11,8 @@ Prefect lives only here and in ``deploy/``; ``pipeline/`` does not import it."""
 
 from __future__ import annotations
 
-import inspect
 import re
 import time
-import traceback
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +34,7 @@ from pipeline.engine import create_engine
 from pipeline.evaluate import TextTable, evaluate
 from pipeline.runner import Batch, RunSummary, s3_options
 from pipeline.schemas import DocumentSchema, load_schema
-from pipeline.sink import ParquetSink
+from pipeline.sink import SinkError
 from pipeline.sources import discover
 from pipeline.storage import FileTooLarge, StorageError, is_s3
 
@@ -50,7 +48,6 @@ HEALTH_TIMEOUT = 30.0  # seconds per server for the health check of the openai e
 warnings.filterwarnings("ignore", message='Field name "schema" in "Extract_DocumentsModel"', category=UserWarning)
 
 _TRANSIENT = (StorageError, ConnectionError, TimeoutError, httpx.TransportError)
-_SINK_CODE = frozenset(f.__code__ for f in vars(ParquetSink).values() if inspect.isfunction(f))
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -66,11 +63,6 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def raised_in_sink(exc: BaseException) -> bool:
-    """Whether ``exc`` came out of the Parquet sink, i.e. rows may already be buffered or written."""
-    return any(frame.f_code in _SINK_CODE for frame, _ in traceback.walk_tb(exc.__traceback__))
-
-
 def retry_if_safe(failed_task: Task, task_run: TaskRun, state: State) -> bool:
     """``retry_condition_fn``: retry transient failures that happened before the sink was touched.
 
@@ -83,7 +75,7 @@ def retry_if_safe(failed_task: Task, task_run: TaskRun, state: State) -> bool:
     try:
         state.result()
     except Exception as exc:
-        return is_transient(exc) and not raised_in_sink(exc)
+        return is_transient(exc) and not isinstance(exc, SinkError)
     return False
 
 

@@ -12,11 +12,11 @@ import json
 import re
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -117,6 +117,19 @@ class _OpenFile:
             self.buffer.clear()
 
 
+class SinkError(RuntimeError):
+    """Writing rows failed part-way: some may be buffered or published already, so the same rows
+    must not simply be written again (a scheduler must not retry the write in place)."""
+
+
+@contextmanager
+def _sink_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        raise SinkError(f"writing Parquet failed: {type(exc).__name__}: {exc}") from exc
+
+
 class ParquetSink:
     """Appends one writer's rows of a run to rolling files in the run's partitions."""
 
@@ -134,7 +147,17 @@ class ParquetSink:
                          "run_id": run.run_id}
 
     def write(self, results: list[ResultRow], errors: list[ErrorRow]) -> None:
-        """Append one window's rows (a row group per table), then roll files that are full."""
+        """Append one window's rows, then roll files that are full. Raises SinkError."""
+        with _sink_errors():
+            self._write(results, errors)
+
+    def close(self) -> None:
+        """Publish every open file. Raises SinkError."""
+        with _sink_errors():
+            for table in list(self._open):
+                self._close(table)
+
+    def _write(self, results: list[ResultRow], errors: list[ErrorRow]) -> None:
         if results:
             self._append("results", [{**vars(r), **self._columns, "record": self._convert_record(r.record),
                                       "record_json": json.dumps(r.record, ensure_ascii=False)} for r in results])
@@ -143,11 +166,6 @@ class ParquetSink:
         for table, open_file in list(self._open.items()):
             if open_file.rows >= self.file_rows or time.monotonic() - open_file.opened >= self.file_seconds:
                 self._close(table)
-
-    def close(self) -> None:
-        """Publish every open file."""
-        for table in list(self._open):
-            self._close(table)
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
         if table not in self._open:

@@ -32,10 +32,10 @@ from prefect.exceptions import ObjectAlreadyExists
 from prefect.states import Failed
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.extract import ENGINE_LIMIT, extract_documents, is_transient, raised_in_sink, retry_if_safe
+from flows.extract import ENGINE_LIMIT, extract_documents, is_transient, retry_if_safe
 from pipeline.dataset import start_run
 from pipeline.schemas import load_schema
-from pipeline.sink import ErrorRow, ParquetSink
+from pipeline.sink import ErrorRow, ParquetSink, SinkError
 from pipeline.sources import SourceError, discover
 from pipeline.storage import FileTooLarge, S3Options, StorageError, Store, read_bytes
 
@@ -199,7 +199,7 @@ def test_a_missing_input_fails_before_the_model_loads(tmp_path: Path) -> None:
 def test_transient_failures_outside_the_sink_are_retried() -> None:
     with pytest.raises(StorageError) as unreachable:  # an S3 endpoint that refuses connections
         read_bytes("s3://bucket/key", S3Options(endpoint_url="http://127.0.0.1:9", max_attempts=1))
-    assert is_transient(unreachable.value) and not raised_in_sink(unreachable.value)
+    assert is_transient(unreachable.value) and not isinstance(unreachable.value, SinkError)
     assert retry_if_safe(None, None, Failed(data=unreachable.value))
 
 
@@ -213,7 +213,7 @@ def test_a_failure_inside_the_sink_is_not_retried(tmp_path: Path) -> None:
     row = ErrorRow(None, "file:///x", "render", "empty_file", "empty", 0, datetime.now(timezone.utc))
     with pytest.raises(Exception) as failure:
         ParquetSink(store, schema, run).write([], [row])
-    assert raised_in_sink(failure.value)
+    assert isinstance(failure.value, SinkError)
     assert not retry_if_safe(None, None, Failed(data=failure.value))
 
 
