@@ -7,9 +7,11 @@ never raises. PyMuPDF is not thread-safe, so the runner calls this in worker pro
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -22,7 +24,8 @@ from .storage import FileTooLarge, S3Options, StorageError, read_bytes
 # Gemma 4 image processor: 16 px patches pooled 3x3, so one soft token covers 48x48 pixels.
 PIXELS_PER_SOFT_TOKEN = (16 * 3) ** 2
 
-PDF_MAGIC = b"%PDF"
+PDF_HEADER = b"%PDF-"
+PDF_HEADER_SEARCH = 1024  # readers accept the header anywhere in the first 1024 bytes, as Acrobat does
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
@@ -47,6 +50,7 @@ class RenderOptions:
 class Page:
     image: Image.Image
     text: str = ""
+    renderer: str = ""  # what drew it: "pymupdf", "pdfium" (the fallback may mix them) or "pillow"
 
 
 @dataclass
@@ -112,14 +116,19 @@ def render_document(data: bytes, options: RenderOptions, start: float | None = N
             raise _Reject("empty_file", "the file is empty (0 bytes)")
         if len(data) > options.max_file_bytes:
             raise _Reject("file_too_large", f"{len(data)} bytes, over the cap of {options.max_file_bytes}")
-        if data.startswith(PDF_MAGIC):
-            kind, pages = "pdf", _render_pdf(data, options)
-        elif data.startswith(IMAGE_MAGIC):
+        if data.startswith(IMAGE_MAGIC):
             kind, pages = "image", _render_image(data, options)
+        elif (header := data.find(PDF_HEADER, 0, PDF_HEADER_SEARCH + len(PDF_HEADER) - 1)) >= 0:
+            # Bytes before the header (a mail gateway's MIME lines, a scanner's preamble) were
+            # added after the file was written, so its offsets count from the header: cut them.
+            kind, pages = "pdf", _render_pdf(data[header:] if header else data, options)
         else:
             raise _Reject("unsupported_format", f"not a PDF, PNG, JPEG or TIFF (starts with {data[:8]!r})")
     except _Reject as exc:
         return RenderFailure(exc.error_type, str(exc), sha, len(data), time.perf_counter() - start)
+    except MemoryError as exc:  # the worker's address-space limit (render_memory_mb) was hit
+        return RenderFailure("render_out_of_memory", f"rendering needed more memory than the worker may use "
+                             f"(render_memory_mb): {exc or 'MemoryError'}", sha, len(data), time.perf_counter() - start)
     except Exception as exc:  # a renderer bug on hostile input must not stop the batch
         return RenderFailure("render_failed", f"{type(exc).__name__}: {exc}", sha, len(data),
                              time.perf_counter() - start)
@@ -137,65 +146,174 @@ def fit_scale(width: float, height: float, options: RenderOptions, units_per_inc
 
 
 def _check_page_count(count: int, options: RenderOptions) -> None:
-    if count == 0:
-        raise _Reject("corrupt_file", "the document has no pages")
     if count > options.max_pages:
         raise _Reject("too_many_pages", f"{count} pages, over the cap of {options.max_pages}")
 
 
-def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
-    return _PDF_RENDERERS[options.renderer](data, options)
-
-
 def _check_complete(data: bytes) -> None:
-    # Both engines silently rebuild a cut-off file from what is left, dropping pages or
-    # content: a file without its end-of-file marker (required in the last 1024 bytes) is refused.
-    if b"%%EOF" not in data[-1024:]:
-        raise _Reject("truncated_file", "the PDF ends without %%EOF: the file is incomplete")
+    """Refuse a PDF cut off before its end, which both engines silently rebuild from what is left,
+    dropping pages or content (MuPDF renders the lost pages blank).
+
+    A PDF is complete when ``%%EOF`` sits in its last 1024 bytes, or, failing that, when it ends
+    right after a ``startxref`` whose offset points at a cross-reference section: then only the
+    marker is missing (writers and scanners that forget it) and both engines read the file
+    without repair, so refusing it would refuse a readable file. A cut anywhere else leaves no
+    such pointer at the very end (a cut inside the number leaves one that points elsewhere)."""
+    tail = data[-1024:]
+    if b"%%EOF" in tail:
+        return
+    pointer = re.search(rb"startxref\s+(\d+)\s*\Z", tail)
+    if pointer and re.match(rb"xref\b|\d+\s+\d+\s+obj\b", data[int(pointer.group(1)):][:32]):
+        return
+    raise _Reject("truncated_file", "the PDF ends without %%EOF or a cross-reference pointer: the file is incomplete")
 
 
-def _pymupdf_pages(data: bytes, options: RenderOptions) -> list[Page]:
-    try:
-        doc = pymupdf.open(stream=data, filetype="pdf")
-    except Exception as exc:
-        raise _Reject("corrupt_file", f"PyMuPDF cannot open the PDF: {exc}") from None
-    with doc:
-        _check_complete(data)
-        if doc.needs_pass:
+class _PdfEngine:
+    """One PDF engine's view of a document: ``page_count`` and ``render(index)``. Opening raises
+    _Reject (encrypted, or cannot open); rendering a page raises whatever the engine raises."""
+
+    name: str
+    page_count: int
+
+    def render(self, index: int, options: RenderOptions) -> Page:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _MuPdf(_PdfEngine):
+    name = "pymupdf"
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self.doc = pymupdf.open(stream=data, filetype="pdf")
+        except Exception as exc:
+            _raise_memory_error(exc)
+            raise _Reject("corrupt_file", f"PyMuPDF cannot open the PDF: {exc}") from None
+        if self.doc.needs_pass:
+            self.doc.close()
             raise _Reject("encrypted", "the PDF is password-protected")
-        _check_page_count(doc.page_count, options)
-        pages = []
-        for page in doc:
+        try:  # MuPDF walks the page tree only now (cycles and bad /Count surface here)
+            self.page_count = self.doc.page_count
+        except Exception as exc:
+            self.doc.close()
+            _raise_memory_error(exc)
+            raise _Reject("corrupt_file", f"PyMuPDF cannot read the page tree: {exc}") from None
+
+    def render(self, index: int, options: RenderOptions) -> Page:
+        try:
+            page = self.doc[index]
             scale = fit_scale(page.rect.width, page.rect.height, options, units_per_inch=72)
             pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False, colorspace=pymupdf.csRGB)
             image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-            pages.append(Page(image=image, text=page.get_text("text")))
-        return pages
+            return Page(image=image, text=page.get_text("text"), renderer=self.name)
+        except Exception as exc:
+            _raise_memory_error(exc)
+            raise
+
+    def close(self) -> None:
+        self.doc.close()
 
 
-def _pdfium_pages(data: bytes, options: RenderOptions) -> list[Page]:
-    import pypdfium2  # the permissive (Apache-2.0/BSD) alternative to PyMuPDF
+def _raise_memory_error(exc: Exception) -> None:
+    # MuPDF reports a failed allocation (e.g. under the worker's address-space limit) as
+    # "malloc (N bytes) failed" (also calloc, realloc): out of memory, not a bad file.
+    if "alloc (" in str(exc):
+        raise MemoryError(f"MuPDF: {exc}") from None
 
-    try:
-        pdf = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise _Reject("encrypted", "the PDF is password-protected") from None
-        raise _Reject("corrupt_file", f"PDFium cannot open the PDF: {exc}") from None
-    try:
+
+class _Pdfium(_PdfEngine):
+    name = "pdfium"
+
+    def __init__(self, data: bytes) -> None:
+        import pypdfium2  # the permissive (Apache-2.0/BSD) alternative to PyMuPDF
+
+        try:
+            self.pdf = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            if "password" in str(exc).lower():
+                raise _Reject("encrypted", "the PDF is password-protected") from None
+            raise _Reject("corrupt_file", f"PDFium cannot open the PDF: {exc}") from None
+        self.page_count = len(self.pdf)
+
+    def render(self, index: int, options: RenderOptions) -> Page:
+        page = self.pdf[index]
+        width, height = page.get_size()
+        image = page.render(scale=fit_scale(width, height, options, units_per_inch=72)).to_pil()
+        return Page(image=image.convert("RGB"), text=page.get_textpage().get_text_range(), renderer=self.name)
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+_PDF_ENGINES: dict[str, type[_PdfEngine]] = {"pymupdf": _MuPdf, "pdfium": _Pdfium}
+
+
+class _Engines:
+    """The PDF engines in the order to try them (the configured one first), each opened at most
+    once, on first use, and closed with the ExitStack."""
+
+    def __init__(self, data: bytes, renderer: str, stack: contextlib.ExitStack) -> None:
+        self.order = [renderer] + [name for name in _PDF_ENGINES if name != renderer]
+        self._data, self._stack = data, stack
+        self._opened: dict[str, _PdfEngine | None] = {}
+        self.refusals: dict[str, str] = {}
+
+    def get(self, name: str) -> _PdfEngine | None:
+        """The engine, open, with at least one page; None (reason in ``refusals``) when it
+        cannot open the file or finds no pages. An encrypted file raises at once."""
+        if name not in self._opened:
+            self._opened[name] = self._open(name)
+        return self._opened[name]
+
+    def _open(self, name: str) -> _PdfEngine | None:
+        try:
+            engine = _PDF_ENGINES[name](self._data)
+        except _Reject as exc:
+            if exc.error_type == "encrypted":
+                raise
+            self.refusals[name] = str(exc)
+            return None
+        self._stack.callback(engine.close)
+        if engine.page_count == 0:
+            self.refusals[name] = f"{name} finds no pages"
+            return None
+        return engine
+
+
+def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
+    """Render with the configured engine, falling back to the other one for the whole document
+    when the first cannot open it or finds no pages, and page by page when it fails on a page."""
+    with contextlib.ExitStack() as stack:
+        engines = _Engines(data, options.renderer, stack)
+        main = next(filter(None, map(engines.get, engines.order)), None)
+        if main is None:
+            raise _Reject("corrupt_file", "; ".join(engines.refusals.values()))
         _check_complete(data)
-        _check_page_count(len(pdf), options)
-        pages = []
-        for page in pdf:
-            width, height = page.get_size()
-            image = page.render(scale=fit_scale(width, height, options, units_per_inch=72)).to_pil()
-            pages.append(Page(image=image.convert("RGB"), text=page.get_textpage().get_text_range()))
-        return pages
-    finally:
-        pdf.close()
+        _check_page_count(main.page_count, options)
+        backup_name = next(name for name in engines.order if name != main.name)
+        return [_render_page(main, backup_name, engines, index, options) for index in range(main.page_count)]
 
 
-_PDF_RENDERERS = {"pymupdf": _pymupdf_pages, "pdfium": _pdfium_pages}
+def _render_page(main: _PdfEngine, backup_name: str, engines: _Engines, index: int, options: RenderOptions) -> Page:
+    try:
+        return main.render(index, options)
+    except MemoryError:
+        raise  # the other engine needs as much: out of memory, not a bad page
+    except Exception as exc:
+        failed = f"page {index + 1} of {main.page_count}: {main.name}: {type(exc).__name__}: {exc}"
+    backup = engines.get(backup_name)
+    if backup is None:
+        raise _Reject("render_failed", f"{failed}; {engines.refusals[backup_name]}")
+    if backup.page_count != main.page_count:
+        raise _Reject("render_failed", f"{failed}; {backup.name} sees {backup.page_count} pages")
+    try:
+        return backup.render(index, options)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise _Reject("render_failed", f"{failed}; {backup.name}: {type(exc).__name__}: {exc}") from None
 
 
 def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
@@ -214,9 +332,13 @@ def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
         if width * height > options.max_image_pixels:
             raise _Reject("image_too_large",
                           f"{width}x{height} pixels, over the cap of {options.max_image_pixels}")
-        _check_page_count(getattr(source, "n_frames", 1), options)
+        frames = getattr(source, "n_frames", 1)
+        if frames == 0:
+            raise _Reject("corrupt_file", "the image has no frames")
+        _check_page_count(frames, options)
         try:
-            return [Page(image=_fit_image(frame, options)) for frame in ImageSequence.Iterator(source)]
+            return [Page(image=_fit_image(frame, options), renderer="pillow")
+                    for frame in ImageSequence.Iterator(source)]
         except OSError as exc:  # truncated or broken image data surfaces on decode
             raise _Reject("corrupt_file", f"Pillow cannot decode the image: {exc}") from None
 

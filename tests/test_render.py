@@ -1,4 +1,5 @@
 import io
+import re
 from pathlib import Path
 
 import pymupdf
@@ -132,9 +133,110 @@ def test_documents_already_done_are_skipped_by_identity(tmp_path: Path) -> None:
 @pytest.mark.parametrize("renderer,data,options,error_type", [
     (r, b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", RenderOptions(), "corrupt_file") for r in ("pymupdf", "pdfium")
 ] + [
-    ("pymupdf", make_pdf(3)[:-300], RenderOptions(), "truncated_file"),
-    ("pdfium", make_pdf(3)[:-300], RenderOptions(), "corrupt_file"),  # PDFium does not rebuild cut-off files
+    # PDFium cannot open a cut-off file; MuPDF, its fallback, can, and the truncation rule refuses it.
+    (r, make_pdf(3)[:-300], RenderOptions(), "truncated_file") for r in ("pymupdf", "pdfium")
 ] + [(r, make_pdf(6), RenderOptions(max_pages=5), "too_many_pages") for r in ("pymupdf", "pdfium")])
 def test_both_pdf_renderers_refuse_bad_pdfs(renderer: str, data: bytes, options: RenderOptions, error_type: str) -> None:
     failure = render_document(data, RenderOptions(**{**vars(options), "renderer": renderer}))
     assert isinstance(failure, RenderFailure) and failure.error_type == error_type, failure
+
+
+# Damaged PDFs, made by editing the bytes of make_pdf(3) (MuPDF writes it uncompressed, one object
+# per line): pages 4, 8 and 11 under the page tree 2; the xref table after the last object.
+def damaged(old: bytes, new: bytes, data: bytes | None = None) -> bytes:
+    data = make_pdf(3) if data is None else data
+    assert data.count(old) == 1, old
+    return data.replace(old, new)
+
+
+def shift_xref_entry(data: bytes, number: int, delta: int) -> bytes:
+    """Point object ``number``'s xref entry ``delta`` bytes away from the object."""
+    head, table = data.rsplit(b"\nxref\n", 1)
+    lines = table.split(b"\n")
+    entry = lines[1 + number]
+    lines[1 + number] = b"%010d" % (int(entry[:10]) + delta) + entry[10:]
+    return head + b"\nxref\n" + b"\n".join(lines)
+
+
+KIDS = b"/Kids[4 0 R 8 0 R 11 0 R]"
+
+
+@PDF_RENDERERS
+@pytest.mark.parametrize("name,data", [
+    ("MIME lines before the header", b"Content-Type: application/pdf\r\n\r\n" + make_pdf(3)),
+    ("binary junk before the header", bytes(range(256)) * 3 + make_pdf(3)),
+    ("page tree /Count 0", damaged(b"/Count 3", b"/Count 0")),
+    ("page tree /Count -1", damaged(b"/Count 3", b"/Count -1")),
+    ("page tree without /Count", damaged(b"/Count 3", b"")),
+    ("page tree with a cycle", damaged(KIDS, b"/Kids[4 0 R 2 0 R 8 0 R 11 0 R]")),
+    ("garbage xref table", re.sub(rb"xref\n0 13\n.*trailer", b"xref\n0 13\ngarbage\ntrailer", make_pdf(3), flags=re.S)),
+    ("every xref offset shifted", re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m[1]) + 7), make_pdf(3))),
+    ("startxref pointing past the end", re.sub(rb"startxref\n\d+", b"startxref\n999999", make_pdf(3))),
+    ("no %%EOF marker", make_pdf(3).rstrip()[:-len(b"%%EOF")]),
+])
+def test_damaged_pdfs_that_an_engine_reads_render_fully(renderer: str, name: str, data: bytes) -> None:
+    doc = render_document(data, RenderOptions(renderer=renderer))
+    assert isinstance(doc, RenderedDocument), (name, doc)
+    assert [p.text.split()[-1] for p in doc.pages] == ["1", "2", "3"]
+    assert {p.renderer for p in doc.pages} <= {"pymupdf", "pdfium"}
+
+
+def test_mupdf_finding_no_pages_falls_back_to_pdfium_for_the_whole_document() -> None:
+    doc = render_document(damaged(b"/Count 3", b"/Count 0"), RenderOptions(renderer="pymupdf"))
+    assert [p.renderer for p in doc.pages] == ["pdfium"] * 3
+
+
+@pytest.mark.parametrize("renderer,data,expected", [
+    # A cycle after the first page: MuPDF loads page 1, then fails with "cycle in page tree".
+    ("pymupdf", damaged(KIDS, b"/Kids[4 0 R 2 0 R 8 0 R 11 0 R]"), ["pymupdf", "pdfium", "pdfium"]),
+    # Page 2's xref entry points 5 bytes into its object: PDFium cannot load that page, MuPDF
+    # rebuilds the table and reads it.
+    ("pdfium", shift_xref_entry(make_pdf(3), 8, 5), ["pdfium", "pymupdf", "pdfium"]),
+])
+def test_a_page_the_configured_engine_fails_on_comes_from_the_other(renderer: str, data: bytes,
+                                                                    expected: list[str]) -> None:
+    doc = render_document(data, RenderOptions(renderer=renderer))
+    assert isinstance(doc, RenderedDocument), doc
+    assert [p.renderer for p in doc.pages] == expected
+    assert [p.text.split()[-1] for p in doc.pages] == ["1", "2", "3"]
+
+
+def test_a_page_no_engine_renders_fails_the_document_naming_both() -> None:
+    # /Count claims 5 pages of 3: MuPDF refuses the tree, PDFium cannot load pages 4 and 5.
+    failure = render_document(damaged(b"/Count 3", b"/Count 5"), RenderOptions())
+    assert isinstance(failure, RenderFailure) and failure.error_type == "render_failed"
+    assert "page 4 of 5" in failure.message and "pymupdf" in failure.message.lower()
+
+
+def test_a_scan_without_its_end_marker_renders() -> None:
+    scan = (SAMPLES / "invoice" / "invoice_scanned.pdf").read_bytes()
+    doc = render_document(scan.rstrip()[:-len(b"%%EOF")], RenderOptions())
+    assert isinstance(doc, RenderedDocument) and len(doc.pages) == 1
+
+
+@PDF_RENDERERS
+@pytest.mark.parametrize("name,data", [
+    ("cut in half", make_pdf(3)[: len(make_pdf(3)) // 2]),
+    ("cut inside the startxref number", make_pdf(3).rstrip()[:-len(b"%%EOF") - 3]),
+    ("cut before the trailer", make_pdf(3)[: make_pdf(3).index(b"trailer")]),
+])
+def test_cut_off_pdfs_are_truncated_whichever_engine_could_rebuild_them(renderer: str, name: str,
+                                                                        data: bytes) -> None:
+    failure = render_document(data, RenderOptions(renderer=renderer))
+    assert isinstance(failure, RenderFailure) and failure.error_type == "truncated_file", (name, failure)
+
+
+def test_a_header_past_the_first_1024_bytes_is_not_a_pdf() -> None:
+    failure = render_document(b" " * 1024 + make_pdf(), RenderOptions())
+    assert isinstance(failure, RenderFailure) and failure.error_type == "unsupported_format"
+
+
+def test_a_file_neither_engine_opens_names_both_refusals() -> None:
+    failure = render_document(b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", RenderOptions())
+    assert failure.error_type == "corrupt_file"
+    assert "pymupdf" in failure.message.lower() and "pdfium" in failure.message.lower()
+
+
+def test_images_record_their_renderer() -> None:
+    doc = render_document(image_bytes((300, 200), "PNG"), RenderOptions())
+    assert [p.renderer for p in doc.pages] == ["pillow"]
