@@ -40,6 +40,7 @@ class RenderOptions:
     max_pages: int = 50
     max_file_bytes: int = 200 * 2**20
     max_image_pixels: int = 100_000_000
+    fallback: bool = True  # try the other PDF engine when the configured one fails (False: compare engines)
 
     @property
     def target_pixels(self) -> int:
@@ -251,11 +252,12 @@ _PDF_ENGINES: dict[str, type[_PdfEngine]] = {"pymupdf": _MuPdf, "pdfium": _Pdfiu
 
 
 class _Engines:
-    """The PDF engines in the order to try them (the configured one first), each opened at most
-    once, on first use, and closed with the ExitStack."""
+    """The PDF engines in the order to try them (the configured one first, then, with
+    ``fallback``, the other), each opened at most once, on first use, and closed with the stack."""
 
-    def __init__(self, data: bytes, renderer: str, stack: contextlib.ExitStack) -> None:
-        self.order = [renderer] + [name for name in _PDF_ENGINES if name != renderer]
+    def __init__(self, data: bytes, options: RenderOptions, stack: contextlib.ExitStack) -> None:
+        others = [name for name in _PDF_ENGINES if name != options.renderer] if options.fallback else []
+        self.order = [options.renderer] + others
         self._data, self._stack = data, stack
         self._opened: dict[str, _PdfEngine | None] = {}
         self.refusals: dict[str, str] = {}
@@ -286,34 +288,38 @@ def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
     """Render with the configured engine, falling back to the other one for the whole document
     when the first cannot open it or finds no pages, and page by page when it fails on a page."""
     with contextlib.ExitStack() as stack:
-        engines = _Engines(data, options.renderer, stack)
+        engines = _Engines(data, options, stack)
         main = next(filter(None, map(engines.get, engines.order)), None)
         if main is None:
             raise _Reject("corrupt_file", "; ".join(engines.refusals.values()))
         _check_complete(data)
         _check_page_count(main.page_count, options)
-        backup_name = next(name for name in engines.order if name != main.name)
-        return [_render_page(main, backup_name, engines, index, options) for index in range(main.page_count)]
+        backups = [name for name in engines.order if name != main.name]
+        return [_render_page(main, backups, engines, index, options) for index in range(main.page_count)]
 
 
-def _render_page(main: _PdfEngine, backup_name: str, engines: _Engines, index: int, options: RenderOptions) -> Page:
+def _render_page(main: _PdfEngine, backups: list[str], engines: _Engines, index: int,
+                 options: RenderOptions) -> Page:
     try:
         return main.render(index, options)
     except MemoryError:
         raise  # the other engine needs as much: out of memory, not a bad page
     except Exception as exc:
         failed = f"page {index + 1} of {main.page_count}: {main.name}: {type(exc).__name__}: {exc}"
-    backup = engines.get(backup_name)
-    if backup is None:
-        raise _Reject("render_failed", f"{failed}; {engines.refusals[backup_name]}")
-    if backup.page_count != main.page_count:
-        raise _Reject("render_failed", f"{failed}; {backup.name} sees {backup.page_count} pages")
-    try:
-        return backup.render(index, options)
-    except MemoryError:
-        raise
-    except Exception as exc:
-        raise _Reject("render_failed", f"{failed}; {backup.name}: {type(exc).__name__}: {exc}") from None
+    for name in backups:
+        backup = engines.get(name)
+        if backup is None:
+            failed += f"; {engines.refusals[name]}"
+        elif backup.page_count != main.page_count:
+            failed += f"; {name} sees {backup.page_count} pages"
+        else:
+            try:
+                return backup.render(index, options)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                failed += f"; {name}: {type(exc).__name__}: {exc}"
+    raise _Reject("render_failed", failed)
 
 
 def _render_image(data: bytes, options: RenderOptions) -> list[Page]:

@@ -202,10 +202,16 @@ def test_a_page_the_configured_engine_fails_on_comes_from_the_other(renderer: st
 
 
 def test_a_page_no_engine_renders_fails_the_document_naming_both() -> None:
-    # /Count claims 5 pages of 3: MuPDF refuses the tree, PDFium cannot load pages 4 and 5.
+    # /Count claims 5 pages of 3: both engines count 5 and cannot load pages 4 and 5.
     failure = render_document(damaged(b"/Count 3", b"/Count 5"), RenderOptions())
     assert isinstance(failure, RenderFailure) and failure.error_type == "render_failed"
-    assert "page 4 of 5" in failure.message and "pymupdf" in failure.message.lower()
+    assert "page 4 of 5" in failure.message and "pymupdf" in failure.message and "pdfium" in failure.message
+
+
+def test_without_fallback_only_the_configured_engine_reads() -> None:
+    no_pages = damaged(b"/Count 3", b"/Count 0")  # MuPDF finds no pages, PDFium three
+    assert render_document(no_pages, RenderOptions(fallback=False)).error_type == "corrupt_file"
+    assert len(render_document(no_pages, RenderOptions(renderer="pdfium", fallback=False)).pages) == 3
 
 
 def test_a_scan_without_its_end_marker_renders() -> None:
