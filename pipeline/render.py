@@ -12,6 +12,7 @@ import hashlib
 import io
 import math
 import re
+import struct
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -345,7 +346,9 @@ def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
         try:
             return [Page(image=_fit_image(frame, options), renderer="pillow")
                     for frame in ImageSequence.Iterator(source)]
-        except OSError as exc:  # truncated or broken image data surfaces on decode
+        # Truncated or broken image data surfaces on decode: Pillow raises OSError for most,
+        # SyntaxError for a broken PNG chunk, ValueError or struct.error for broken tables.
+        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
             raise _Reject("corrupt_file", f"Pillow cannot decode the image: {exc}") from None
 
 

@@ -246,3 +246,17 @@ def test_a_file_neither_engine_opens_names_both_refusals() -> None:
 def test_images_record_their_renderer() -> None:
     doc = render_document(image_bytes((300, 200), "PNG"), RenderOptions())
     assert [p.renderer for p in doc.pages] == ["pillow"]
+
+
+def test_the_hostile_folder_renders_what_is_readable_and_refuses_the_rest(tmp_path: Path) -> None:
+    from pipeline.samples.hostile import write_hostile_folder
+
+    files = {p.relative_to(tmp_path).as_posix(): p for p in write_hostile_folder(tmp_path)}
+    outcomes = {name: render_document(path.read_bytes(), RenderOptions(max_soft_tokens=70))
+                for name, path in files.items() if name.split("/")[0] in ("readable", "refused")}
+    wrong = {name: r for name, r in outcomes.items()
+             if isinstance(r, RenderedDocument) != name.startswith("readable/")}
+    assert not wrong
+    assert write_hostile_folder(tmp_path / "again") and all(  # reproducible from the seed
+        (tmp_path / "again" / name).read_bytes() == path.read_bytes()
+        for name, path in files.items() if name != "refused/encrypted.pdf")
