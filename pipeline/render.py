@@ -12,7 +12,6 @@ import hashlib
 import io
 import math
 import re
-import struct
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -335,21 +334,28 @@ def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
     except Exception as exc:
         raise _Reject("corrupt_file", f"Pillow cannot open the image: {exc}") from None
     with source:
-        width, height = source.size
-        if width * height > options.max_image_pixels:
-            raise _Reject("image_too_large",
-                          f"{width}x{height} pixels, over the cap of {options.max_image_pixels}")
-        frames = getattr(source, "n_frames", 1)
-        if frames == 0:
-            raise _Reject("corrupt_file", "the image has no frames")
-        _check_page_count(frames, options)
         try:
-            return [Page(image=_fit_image(frame, options), renderer="pillow")
-                    for frame in ImageSequence.Iterator(source)]
-        # Truncated or broken image data surfaces on decode: Pillow raises OSError for most,
-        # SyntaxError for a broken PNG chunk, ValueError or struct.error for broken tables.
-        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+            frames = getattr(source, "n_frames", 1)  # a TIFF reads every frame's header here
+            if frames == 0:
+                raise _Reject("corrupt_file", "the image has no frames")
+            _check_page_count(frames, options)
+            pages = []
+            for frame in ImageSequence.Iterator(source):
+                _check_pixels(frame.size, options)  # each frame: a later one may be the bomb
+                pages.append(Page(image=_fit_image(frame, options), renderer="pillow"))
+            return pages
+        except (_Reject, MemoryError):
+            raise
+        # Truncated or broken image data surfaces on decode, as OSError mostly, but also as
+        # SyntaxError (a broken PNG chunk), TypeError (a TIFF frame without dimensions), ...
+        except Exception as exc:
             raise _Reject("corrupt_file", f"Pillow cannot decode the image: {exc}") from None
+
+
+def _check_pixels(size: tuple[int, int], options: RenderOptions) -> None:
+    width, height = size
+    if width * height > options.max_image_pixels:
+        raise _Reject("image_too_large", f"{width}x{height} pixels, over the cap of {options.max_image_pixels}")
 
 
 def _fit_image(frame: Image.Image, options: RenderOptions) -> Image.Image:

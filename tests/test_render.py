@@ -260,3 +260,11 @@ def test_the_hostile_folder_renders_what_is_readable_and_refuses_the_rest(tmp_pa
     assert write_hostile_folder(tmp_path / "again") and all(  # reproducible from the seed
         (tmp_path / "again" / name).read_bytes() == path.read_bytes()
         for name, path in files.items() if name != "refused/encrypted.pdf")
+
+
+def test_every_frame_is_held_to_the_pixel_cap() -> None:
+    frames = [Image.new("RGB", (200, 200), "white"), Image.new("RGB", (3000, 3000), "white")]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    failure = render_document(buf.getvalue(), RenderOptions(max_image_pixels=1_000_000))
+    assert isinstance(failure, RenderFailure) and failure.error_type == "image_too_large"
