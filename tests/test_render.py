@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from pipeline.render import RenderedDocument, RenderFailure, RenderOptions, Skipped, render_document, render_source
+from pipeline.samples.hostile import shift_xref_entry, write_hostile_folder
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_docs"
 
@@ -149,15 +150,6 @@ def damaged(old: bytes, new: bytes, data: bytes | None = None) -> bytes:
     return data.replace(old, new)
 
 
-def shift_xref_entry(data: bytes, number: int, delta: int) -> bytes:
-    """Point object ``number``'s xref entry ``delta`` bytes away from the object."""
-    head, table = data.rsplit(b"\nxref\n", 1)
-    lines = table.split(b"\n")
-    entry = lines[1 + number]
-    lines[1 + number] = b"%010d" % (int(entry[:10]) + delta) + entry[10:]
-    return head + b"\nxref\n" + b"\n".join(lines)
-
-
 KIDS = b"/Kids[4 0 R 8 0 R 11 0 R]"
 
 
@@ -249,8 +241,6 @@ def test_images_record_their_renderer() -> None:
 
 
 def test_the_hostile_folder_renders_what_is_readable_and_refuses_the_rest(tmp_path: Path) -> None:
-    from pipeline.samples.hostile import write_hostile_folder
-
     files = {p.relative_to(tmp_path).as_posix(): p for p in write_hostile_folder(tmp_path)}
     outcomes = {name: render_document(path.read_bytes(), RenderOptions(max_soft_tokens=70))
                 for name, path in files.items() if name.split("/")[0] in ("readable", "refused")}

@@ -186,7 +186,9 @@ def _codes_pages(rng: random.Random, count: int, lines: int = 150) -> list[str]:
             for _ in range(count)]
 
 
-def _shift_xref_entry(data: bytes, number: int, delta: int) -> bytes:
+def shift_xref_entry(data: bytes, number: int, delta: int) -> bytes:
+    """Point object ``number``'s xref entry ``delta`` bytes away from the object (a PDF with one
+    classic xref table, as MuPDF writes it uncompressed)."""
     head, table = data.rsplit(b"\nxref\n", 1)
     lines = table.split(b"\n")
     lines[1 + number] = b"%010d" % (int(lines[1 + number][:10]) + delta) + lines[1 + number][10:]
@@ -225,7 +227,7 @@ def _hostile_files(samples: Path, seed: int) -> Iterator[tuple[str, bytes]]:
                                               flags=re.S)
     yield "readable/xref_shifted.pdf", re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m[1]) + 7),
                                               text3)
-    yield "readable/xref_entry_into_object.pdf", _shift_xref_entry(text3, 8, 5)
+    yield "readable/xref_entry_into_object.pdf", shift_xref_entry(text3, 8, 5)
     yield "readable/scan_without_eof.pdf", scan.rstrip()[:-len(b"%%EOF")]
     yield "readable/no_xref_no_trailer.pdf", text3[:text3.index(b"xref")] + b"%%EOF\n"
     yield "readable/huge_user_unit.pdf", _edit(text3, b"/Rotate 0/Resources 3 0 R", b"/UserUnit 75000/Rotate 0/Resources 3 0 R")
