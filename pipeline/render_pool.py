@@ -4,8 +4,9 @@ Each worker renders one document at a time (:func:`pipeline.render.render_source
 address-space limit (``RLIMIT_AS``). A supervisor thread hands documents to idle workers and
 watches them: a document past its wall-clock limit has its worker killed and becomes
 ``render_timeout``; a worker that dies (the kernel's OOM killer, a segfault in a renderer) fails
-only the document it was rendering, as ``render_out_of_memory`` (SIGKILL) or ``render_crashed``
-(any other signal or exit). Either way a fresh worker takes its place and every other document
+only the document it was rendering, as ``render_out_of_memory`` (SIGKILL, or SIGABRT under a
+memory limit: PDFium's way of failing an allocation) or ``render_crashed`` (any other signal or
+exit). Either way a fresh worker takes its place and every other document
 is unaffected, unlike ``concurrent.futures.ProcessPoolExecutor``, which one dead worker breaks.
 
 Workers are started with "spawn" (the parent runs vLLM threads; a fork would copy their state
@@ -265,13 +266,18 @@ class RenderPool:
         return None
 
     def _death(self, exitcode: int | None) -> RenderFailure:
-        if exitcode is not None and exitcode < 0:
-            name = signal.Signals(-exitcode).name
-            if -exitcode == signal.SIGKILL:
-                return RenderFailure("render_out_of_memory", f"the render worker was killed by {name}, most likely "
-                                                             "by the kernel's out-of-memory killer")
-            return RenderFailure("render_crashed", f"the render worker died of signal {name}")
-        return RenderFailure("render_crashed", f"the render worker exited with code {exitcode}")
+        if exitcode is None or exitcode >= 0:
+            return RenderFailure("render_crashed", f"the render worker exited with code {exitcode}")
+        name = signal.Signals(-exitcode).name
+        if -exitcode == signal.SIGKILL:
+            return RenderFailure("render_out_of_memory", f"the render worker was killed by {name}, most likely "
+                                                         "by the kernel's out-of-memory killer")
+        if -exitcode == signal.SIGABRT and self._memory_bytes is not None:
+            # PDFium, C++, aborts on a failed allocation (std::bad_alloc) instead of reporting it.
+            return RenderFailure("render_out_of_memory", f"the render worker aborted ({name}), as PDFium does "
+                                                         "when an allocation fails under the memory limit of "
+                                                         f"{_mib(self._memory_bytes)} (render_memory_mb)")
+        return RenderFailure("render_crashed", f"the render worker died of signal {name}")
 
     def _finish(self, worker: _Worker, result: Rendered) -> None:
         job, worker.job = worker.job, None

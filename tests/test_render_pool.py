@@ -124,6 +124,16 @@ def test_a_render_over_the_memory_limit_is_out_of_memory(docs: dict[str, str]) -
         assert isinstance(results(pool, [docs["huge.png"]])[0], RenderedDocument)  # the same file, no limit
 
 
+def test_pdfium_aborting_at_the_memory_limit_is_out_of_memory(docs: dict[str, str]) -> None:
+    # PDFium alone on the stall grows by ~200 MB/s and aborts (std::bad_alloc) at the limit.
+    options = RenderOptions(renderer="pdfium", fallback=False)
+    with RenderPool(options, S3Options(), workers=1, timeout=WAIT, memory_bytes=1500 * 2**20) as pool:
+        stalled, good = results(pool, [docs["stall.pdf"], docs["good1.pdf"]])
+    assert isinstance(stalled, RenderFailure) and stalled.error_type == "render_out_of_memory", stalled
+    assert "SIGABRT" in stalled.message and "1500 MiB" in stalled.message
+    assert isinstance(good, RenderedDocument) and [p.renderer for p in good.pages] == ["pdfium"] * 2
+
+
 def test_a_limit_too_small_to_start_a_worker_fails_documents_with_the_reason(docs: dict[str, str]) -> None:
     with RenderPool(RenderOptions(), S3Options(), workers=1, memory_bytes=256 * 2**20) as pool:
         first, later = results(pool, [docs["good0.pdf"]])[0], results(pool, [docs["good1.pdf"]])[0]
