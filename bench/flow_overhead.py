@@ -100,7 +100,7 @@ def time_run_batch(source: list[str], out: Path, settings: dict[str, Any]) -> Ti
     """run_batch with a fresh engine (as the flow has: no prefix cache carried over), loaded before
     and closed after the timed part."""
     from pipeline.config import Settings
-    from pipeline.engine import create_engine
+    from pipeline.engines import create_engine
     from pipeline.runner import run_batch
     from pipeline.schemas import load_schema
 

@@ -2,7 +2,8 @@
 afford, with retries for transient failures, a global limit on the engine and a run report.
 
 Tasks: ``discover-documents`` (a missing input fails the flow before the model loads), then one
-``extract-window`` task per window of ``settings.window`` documents (a task run per document
+``extract-window`` task per window of ``settings.window`` documents (the requests stream into
+the engine across windows; a window is the unit of writing and progress; a task run per document
 would cost more in orchestration than a tiny model spends on it), then ``commit-run``. The engine
 is created once per flow run, in the flow, while holding the ``docintel-engine`` global
 concurrency slot, and the window tasks run in the flow's process and thread.
@@ -30,7 +31,7 @@ from prefect.exceptions import ObjectAlreadyExists
 from prefect.tasks import Task
 
 from pipeline.config import Settings
-from pipeline.engine import create_engine
+from pipeline.engines import create_engine
 from pipeline.evaluate import TextTable, evaluate
 from pipeline.runner import Batch, RunSummary, s3_options
 from pipeline.schemas import DocumentSchema, load_schema
@@ -96,15 +97,17 @@ def check_servers(settings: Settings) -> None:
 
     Not retried: its ServerCheckError names every bad server (down, wrong model, refusing the
     request format), and a run that cannot use them should fail now and say why."""
-    from pipeline.openai_engine import check_servers as check  # imported only for the openai engine
+    from pipeline.engines.http import check_servers as check  # imported only for the openai engine
 
     check(settings.server_urls, settings.model, HEALTH_TIMEOUT, settings.server_api_key)
 
 
 @task(name="extract-window", task_run_name="window-{index}", **_RETRIES)
 def extract_window(batch: Batch, index: int) -> int:
-    """Render, generate, validate and write window ``index`` of ``batch``; returns its size."""
-    batch.extract(index)  # adds the window's counts only once it has written them
+    """Stream ``batch`` until as many documents have finished as windows 0..``index`` hold, and
+    write them; the requests of later windows stay in the engine meanwhile. Returns the size of
+    window ``index``."""
+    batch.extract(index)  # adds the counts only once it has written the rows
     done = sum(len(w) for w in batch.windows[:index + 1])
     get_run_logger().info("window %d/%d: %d documents; %d of %d done", index + 1, len(batch.windows),
                           len(batch.windows[index]), done, batch.summary.documents)
@@ -245,6 +248,8 @@ def summary_table(summary: RunSummary, engine_seconds: float) -> list[dict[str, 
         ("engine load and close seconds", round(engine_seconds, 1)),
         ("extraction seconds", round(summary.seconds, 1)),
         ("pages/second", round(summary.pages_per_second, 2)),
+        ("first result after seconds", round(summary.first_result_seconds or 0.0, 1)),
+        ("engine starved (share of streaming time)", round(summary.starved_share, 3)),
     ]
     return [{"figure": name, "value": value} for name, value in figures]
 

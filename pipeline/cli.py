@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -16,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .config import Settings
+from .runner import Progress as RunProgress
 from .runner import RunSummary
 from .schemas import SchemaError, load_schema
 from .sources import SourceError
@@ -39,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("inputs", nargs="+", help="files or folders (searched recursively)")
     run.add_argument("--schema", required=True, help="schema name (schemas/NAME.json) or a JSON Schema file")
     run.add_argument("--out", required=True, help="output folder")
+    run.add_argument("--verbose", action="store_true", help="show vLLM's own INFO logs")
     _add_settings_flags(run)
 
     score = commands.add_parser("eval", help="score extracted records against ground truth")
@@ -57,7 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     samples.add_argument("--seed", type=int, default=0)
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "verbose", False):
+        # vLLM reads this when it is imported, here and in its engine processes.
+        os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
     try:
         return COMMANDS[args.command](args)
     except (SchemaError, SourceError, ValidationError) as exc:
@@ -82,22 +88,32 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .engine import create_engine
+    from .engines import create_engine
     from .runner import run_batch
 
     settings = settings_from_args(args)
     schema = load_schema(args.schema)  # fail on a bad schema before loading a model
-    engine = create_engine(settings)
+    engine = create_engine(settings, verbose=args.verbose)
     try:
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console) as progress:
-            task = progress.add_task(f"{schema.name} documents", total=None)
-            summary = run_batch(args.inputs, schema, args.out, settings, engine,
-                                on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        if console.is_terminal:
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=console) as progress:
+                task = progress.add_task(f"{schema.name} documents", total=None)
+                summary = run_batch(args.inputs, schema, args.out, settings, engine,
+                                    on_progress=lambda p: progress.update(task, completed=p.done, total=p.total))
+        else:  # cron, a Kubernetes job, a Prefect worker: a line per window and per progress_seconds
+            summary = run_batch(args.inputs, schema, args.out, settings, engine, on_progress=log_progress)
     finally:
         engine.close()
     print_summary(summary)
     return 0
+
+
+def log_progress(progress: RunProgress) -> None:
+    """One line of progress for logs."""
+    logging.getLogger("docintel").info(
+        "%d/%d documents, %d pages, %.2f pages/s, %d errors, %.0f s", progress.done, progress.total,
+        progress.pages, progress.pages_per_second, progress.errors, progress.seconds)
 
 
 def print_summary(summary: RunSummary) -> None:
@@ -111,6 +127,8 @@ def print_summary(summary: RunSummary) -> None:
         *[(f"  {kind}", n) for kind, n in sorted(summary.errors.items())],
         ("prompt tokens", summary.prompt_tokens), ("output tokens", summary.output_tokens),
         ("wall time (s)", f"{summary.seconds:.1f}"), ("pages / s", f"{summary.pages_per_second:.2f}"),
+        ("first result after (s)", f"{summary.first_result_seconds or 0:.1f}"),
+        ("engine starved (share of streaming time)", f"{summary.starved_share:.1%}"),
     ]
     for name, value in rows:
         table.add_row(name, str(value))

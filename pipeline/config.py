@@ -19,8 +19,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCINTEL_", extra="forbid")
 
     # Model and engine
-    engine: Literal["vllm", "openai"] = Field(
-        "vllm", description="vllm: in-process engine; openai: OpenAI-compatible servers (vllm serve) at server_urls."
+    engine: Literal["auto", "vllm", "server", "openai"] = Field(
+        "auto", description="vllm: in-process engine; server: a vllm serve that docintel starts, stops and restarts "
+                            "itself, with api_server_count input processes; openai: OpenAI-compatible servers at "
+                            "server_urls; auto: server on a machine with a GPU, vllm elsewhere."
     )
     server_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Base URLs of OpenAI-compatible servers, comma-separated "
@@ -32,7 +34,16 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="Hugging Face id or local path of the checkpoint.")
     max_model_len: int = Field(32768, description="Context length the engine reserves per request.")
     dtype: str = Field("auto", description="Weight/activation dtype passed to vLLM.")
-    max_num_seqs: int = Field(32, description="Requests the engine decodes concurrently.")
+    max_num_seqs: int | None = Field(None, ge=1, description="Requests the engine decodes concurrently; default "
+                                                             "from the GPU's memory (see pipeline/hardware.py).")
+    max_num_batched_tokens: int | None = Field(None, ge=1, description="Tokens per engine step (prefill chunk); "
+                                                                       "default from the GPU's memory.")
+    kv_cache_dtype: str = Field("auto", description="KV cache dtype: auto (the model's) or fp8 (half the memory).")
+    api_server_count: int | None = Field(None, ge=1, description="Input-processing processes of the managed server "
+                                                                 "(engine 'server'); default from the CPU count.")
+    server_start_timeout: float = Field(1800.0, gt=0, description="Seconds the managed server may take to load.")
+    load_format: str = Field("auto", description="vLLM load format; 'dummy' (random weights) for benchmarks.")
+    tokenizer: str | None = Field(None, description="Tokenizer path when it is not the model's own.")
     gpu_memory_utilization: float = Field(0.90, gt=0, le=1)
     max_soft_tokens: int = Field(
         280, description="Image-token budget per page: 70, 140, 280, 560 or 1120 (dense pages: 560+)."
@@ -61,10 +72,20 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(100_000_000, description="Pixels per source image (decompression bombs).")
     include_text_layer: bool = Field(True, description="Send the PDF text layer with the page images.")
     max_text_chars: int = Field(60_000, description="Text-layer characters per document sent to the model.")
-    render_workers: int = Field(2, ge=1, description="Render processes (PyMuPDF is not thread-safe).")
+    render_workers: int | None = Field(None, ge=1, description="Render processes (PyMuPDF is not thread-safe); "
+                                                               "default from the CPU count.")
+    render_timeout: float = Field(120.0, gt=0, description="Seconds one document may take to read and render; "
+                                                           "past that it is an error row render_timeout.")
+    render_memory_mb: int = Field(4096, ge=256, description="Address space of a render worker, in MiB; a document "
+                                                            "that needs more is an error row render_out_of_memory.")
 
-    # Batching
-    window: int = Field(64, ge=1, description="Documents in flight: rendered ahead and batched together.")
+    # Streaming
+    max_in_flight: int | None = Field(None, ge=1, description="Documents rendering, waiting or in the engine at once "
+                                                              "(bounds memory); default twice max_num_seqs.")
+    window: int = Field(64, ge=1, description="Documents per progress step and Prefect task run; not a batch: "
+                                              "requests stream into the engine across windows.")
+    progress_seconds: float = Field(60.0, gt=0, description="Seconds between progress lines when the output is not "
+                                                            "a terminal (cron, Kubernetes, Prefect workers).")
 
     # Output and storage
     reprocess: bool = Field(False, description="Extract documents again that are already committed for this "

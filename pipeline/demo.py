@@ -35,7 +35,7 @@ def main() -> int:
 
     from .cli import print_summary, report_console
     from .config import Settings
-    from .engine import create_engine
+    from .engines import create_engine
     from .runner import run_batch
     from .schemas import load_schema
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .engines.base import Message
 from .render import RenderedDocument
 from .schemas import DocumentSchema
 
 PROMPT_VERSION = "1"
-
-Message = dict[str, Any]
 
 
 def build_messages(doc: RenderedDocument, schema: DocumentSchema, max_text_chars: int) -> list[Message]:

@@ -11,6 +11,10 @@ from s3_server import s3_bucket, s3_server  # noqa: F401  (a real S3 server on l
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_docs"
 
+# Seconds the Prefect test harness waits for its server: its 30 s default is missed on a 2-core
+# machine that runs vLLM or a benchmark beside the tests.
+PREFECT_STARTUP_TIMEOUT = 300
+
 # Small CPU KV cache: the tiny model needs little, and CI has 24 GB for everything.
 os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
 
@@ -27,14 +31,14 @@ def cpu_settings(tiny_model: Path):
     from pipeline.config import Settings
 
     # enforce_eager: a tiny model gains nothing from the ~30 s torch.compile warm-up.
-    return Settings(model=str(tiny_model), max_model_len=32768, max_tokens=1536, max_soft_tokens=70,
+    return Settings(engine="vllm", model=str(tiny_model), max_model_len=32768, max_tokens=1536, max_soft_tokens=70,
                     window=8, enforce_eager=True)
 
 
 @pytest.fixture(scope="session")
 def engine(cpu_settings):
-    from pipeline.engine import VllmEngine
+    from pipeline.engines import create_engine
 
-    engine = VllmEngine(cpu_settings)
+    engine = create_engine(cpu_settings)
     yield engine
     engine.close()

@@ -20,6 +20,7 @@ from prefect import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.responses import DeploymentResponse
 from prefect.testing.cli import invoke_and_assert
+from conftest import PREFECT_STARTUP_TIMEOUT
 from prefect.testing.utilities import prefect_test_harness
 from prefect.utilities.asyncutils import run_coro_as_sync
 from prefect.utilities.schema_tools import validate
@@ -41,7 +42,7 @@ EXPECTED = {  # name: (cron, schema, (hour, minute) in Berlin, ISO weekdays)
 @pytest.fixture(scope="module")
 def deployed() -> Iterator[dict[str, DeploymentResponse]]:
     """The README's steps: a process work pool, then `prefect deploy --all` from the project root."""
-    with prefect_test_harness(), pytest.MonkeyPatch.context() as env:
+    with prefect_test_harness(server_startup_timeout=PREFECT_STARTUP_TIMEOUT), pytest.MonkeyPatch.context() as env:
         env.setenv("PWD", str(ROOT))  # what the shell sets; prefect.yaml's pull step uses it
         with get_client(sync_client=True) as client:
             client.create_work_pool(WorkPoolCreate(name="docintel-process", type="process"))

@@ -30,6 +30,7 @@ from prefect.client.schemas.objects import Artifact, TaskRun
 from prefect.concurrency.sync import concurrency
 from prefect.exceptions import ObjectAlreadyExists
 from prefect.states import Failed
+from conftest import PREFECT_STARTUP_TIMEOUT
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.extract import ENGINE_LIMIT, extract_documents, is_transient, retry_if_safe
@@ -45,7 +46,7 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="module", autouse=True)
 def prefect_api() -> Iterator[None]:
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=PREFECT_STARTUP_TIMEOUT):
         yield
 
 

@@ -26,8 +26,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Settings
-from pipeline.engine import GenerationRequest
-from pipeline.openai_engine import OpenAIEngine, RetryPolicy, ServerCheckError, check_servers
+from pipeline.engines import GenerationRequest, generate
+from pipeline.engines.http import OpenAIEngine, RetryPolicy, ServerCheckError, check_servers
 from pipeline.prompt import build_messages
 from pipeline.render import RenderedDocument, RenderOptions, render_source
 from pipeline.runner import run_batch
@@ -194,7 +194,7 @@ def test_every_document_is_extracted_as_json_with_token_counts(server: VllmServe
     engine = OpenAIEngine(settings_for(server))
     try:
         started = time.perf_counter()
-        generations = engine.generate([extraction(doc) for doc in invoices])
+        generations = generate(engine, [extraction(doc) for doc in invoices])
         print(f"{len(invoices)} documents in {time.perf_counter() - started:.1f} s")
     finally:
         engine.close()
@@ -207,7 +207,7 @@ def test_a_prompt_longer_than_the_context_is_an_error_and_the_others_succeed(ser
     too_long = extraction(invoices[0], extra_text="Lorem ipsum dolor sit amet 12345. " * 6000)
     engine = OpenAIEngine(settings_for(server))
     try:
-        first, refused, last = engine.generate([extraction(invoices[0]), too_long, extraction(invoices[1])])
+        first, refused, last = generate(engine, [extraction(invoices[0]), too_long, extraction(invoices[1])])
     finally:
         engine.close()
     assert_json_answer(first)
@@ -220,7 +220,7 @@ def test_requests_avoid_a_dead_server_url(server: VllmServer, invoices) -> None:
     dead = f"http://127.0.0.1:{free_port()}/v1"
     engine = OpenAIEngine(settings_for(server, server_urls=[dead, server.url]))
     try:
-        generations = engine.generate([extraction(doc) for doc in invoices[:4]])
+        generations = generate(engine, [extraction(doc) for doc in invoices[:4]])
     finally:
         engine.close()
     for generation in generations:
@@ -287,7 +287,7 @@ def scripted_server(statuses: list[int]) -> Iterator[tuple[str, list[float]]]:
 def generate_one(url: str, retry: RetryPolicy):
     engine = OpenAIEngine(Settings(engine="openai", server_urls=[url], model="m"), retry)
     try:
-        return engine.generate([GenerationRequest([{"role": "user", "content": "hi"}], {"type": "object"}, 8)])[0]
+        return generate(engine, [GenerationRequest([{"role": "user", "content": "hi"}], {"type": "object"}, 8)])[0]
     finally:
         engine.close()
 
@@ -315,7 +315,7 @@ def test_a_server_killed_and_restarted_mid_batch_loses_and_duplicates_nothing(se
     earlier = server.completions()  # answers to the tests before this one
     try:
         with ThreadPoolExecutor(1) as pool:
-            batch = pool.submit(engine.generate, requests)
+            batch = pool.submit(generate, engine, requests)
             deadline = time.monotonic() + 300
             while server.completions() - earlier < 3 and time.monotonic() < deadline and not batch.done():
                 time.sleep(0.1)

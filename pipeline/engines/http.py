@@ -1,14 +1,14 @@
-"""The ``openai`` engine: the same :class:`~pipeline.engine.Engine` interface over HTTP, for
-``vllm serve`` (see ``deploy/vllm-serve.sh``) or any OpenAI-compatible server.
+"""The ``openai`` engine: the :class:`~pipeline.engines.base.Engine` interface over HTTP, for
+``vllm serve`` (see ``deploy/vllm-serve.sh`` and ``managed.py``) or any OpenAI-compatible server.
 
-A window of requests goes out concurrently (at most ``max_concurrency`` in flight), each to the
+Each submitted request goes out at once (at most ``max_concurrency`` on the wire), to the
 server with the fewest requests in flight. Every answer is constrained to the schema with
 ``response_format`` (JSON schema); pages travel as JPEG ``data:`` URLs, encoded once per request.
 Connection failures, timeouts, 429 and 5xx are retried with exponential backoff and jitter
 (``Retry-After`` is respected); a server that cannot be reached is avoided for a while, so the
 others take its share, and a server that is restarted mid-batch loses no request. Other 4xx
 answers (a prompt longer than the context, ...) are final. Whatever happens, one request gives
-exactly one :class:`Generation`, in order: a failed request comes back with ``error`` set.
+exactly one :class:`Generation`: a failed request comes back with ``error`` set.
 
 Answer validation and its retries stay in the runner: they do not depend on the engine."""
 
@@ -20,19 +20,20 @@ import email.utils
 import io
 import json
 import logging
+import queue
 import random
 import re
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import httpx
 from PIL import Image
 
-from .config import Settings
-from .engine import Generation, GenerationRequest
-from .prompt import Message
+from ..config import Settings
+from .base import Generation, GenerationRequest, Message
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,8 @@ class ServerCheckError(RuntimeError):
 class OpenAIEngine:
     """Generations from OpenAI-compatible servers at ``settings.server_urls``.
 
-    ``generate`` is synchronous (the runner is); the HTTP work runs on an event loop in a
-    background thread that lives until ``close``, so connections are reused across windows."""
+    The HTTP work runs on an event loop in a background thread that lives until ``close``, so
+    connections are reused; finished answers wait in a queue for ``poll``."""
 
     def __init__(self, settings: Settings, retry: RetryPolicy = RetryPolicy()) -> None:
         if not settings.server_urls:
@@ -87,12 +88,20 @@ class OpenAIEngine:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="openai-engine", daemon=True)
         self._thread.start()
+        self._done: queue.SimpleQueue[tuple[int, Generation]] = queue.SimpleQueue()
 
-    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
-        """One :class:`Generation` per request, in order. Never raises for a single request."""
-        if not requests:
+    def submit(self, key: int, request: GenerationRequest) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._one(request), self._loop)
+        future.add_done_callback(lambda f: self._done.put((key, _answer(f))))
+
+    def poll(self, timeout: float) -> list[tuple[int, Generation]]:
+        try:
+            done = [self._done.get(timeout=timeout)]
+        except queue.Empty:
             return []
-        return asyncio.run_coroutine_threadsafe(self._generate(requests), self._loop).result()
+        while not self._done.empty():
+            done.append(self._done.get())
+        return done
 
     def close(self) -> None:
         """Close the connections and stop the background event loop."""
@@ -103,9 +112,6 @@ class OpenAIEngine:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
-
-    async def _generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
-        return list(await asyncio.gather(*(self._one(r) for r in requests)))
 
     async def _one(self, request: GenerationRequest) -> Generation:
         try:
@@ -155,6 +161,13 @@ class OpenAIEngine:
             server.in_flight -= 1
         self._balancer.reachable(server)
         return _generation(server.api, response)
+
+
+def _answer(future: Future) -> Generation:
+    try:
+        return future.result()
+    except BaseException as exc:  # cancelled at close; _one catches everything else
+        return Generation(error=f"{type(exc).__name__}: {exc}")
 
 
 @dataclass
