@@ -76,7 +76,7 @@ class Settings(BaseSettings):
                                                                "default from the CPU count.")
     render_timeout: float = Field(120.0, gt=0, description="Seconds one document may take to read and render; "
                                                            "past that it is an error row render_timeout.")
-    render_memory_mb: int = Field(4096, ge=256, description="Address space of a render worker, in MiB; a document "
+    render_memory_mb: int = Field(4096, ge=1024, description="Address space of a render worker, in MiB; a document "
                                                             "that needs more is an error row render_out_of_memory.")
 
     # Streaming

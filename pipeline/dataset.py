@@ -38,7 +38,8 @@ TABLES = ("results", "errors")
 # A committed row counts as done for a run with the same values of these.
 VERSION_KEYS = ("schema_name", "schema_version", "model", "prompt_version")
 # Errors that say nothing about the document itself: a later run tries it again.
-RETRYABLE_ERRORS = frozenset({"unreadable", "render_crashed", "engine_error"})
+# (An OOM kill may come from the load of other processes on the machine.)
+RETRYABLE_ERRORS = frozenset({"unreadable", "render_crashed", "render_out_of_memory", "engine_error"})
 
 
 class RunConflict(RuntimeError):
