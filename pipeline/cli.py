@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
     if not getattr(args, "verbose", False):
         # vLLM reads this when it is imported, here and in its engine processes.
         os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")

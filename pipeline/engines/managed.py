@@ -70,7 +70,7 @@ class ManagedServerEngine:
         self._verbose = verbose
         self._log_dir = Path(tempfile.mkdtemp(prefix="docintel-server-"))
         self._reaper = Reaper()
-        self._restarts = 0
+        self.restarts = 0
         self._port = free_port()
         self._server = self._start()
         self.url = f"http://127.0.0.1:{self._port}/v1"
@@ -89,6 +89,11 @@ class ManagedServerEngine:
         self._client.close()
         _stop(self._server)
         self._reaper.close()
+
+    @property
+    def server_pid(self) -> int:
+        """PID of the server's main process, the leader of its process group."""
+        return self._server.pid
 
     @property
     def log_path(self) -> Path:
@@ -110,11 +115,11 @@ class ManagedServerEngine:
         return server
 
     def _restart(self) -> None:
-        self._restarts += 1
-        if self._restarts > MAX_RESTARTS:
-            raise ServerStartError(f"the managed server died {self._restarts} times; see {self.log_path}")
+        self.restarts += 1
+        if self.restarts > MAX_RESTARTS:
+            raise ServerStartError(f"the managed server died {self.restarts} times; see {self.log_path}")
         log.warning("the managed server exited with %s; restarting it (%d of %d)", self._server.returncode,
-                    self._restarts, MAX_RESTARTS)
+                    self.restarts, MAX_RESTARTS)
         _stop(self._server)
         self._server = self._start()
 
