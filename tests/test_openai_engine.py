@@ -162,8 +162,8 @@ def test_deploy_variants_parse_with_vllms_own_parser() -> None:
     from vllm.entrypoints.launchers.cli_args import make_arg_parser
     from vllm.utils.argparse_utils import FlexibleArgumentParser
 
-    for variant, launcher in (("h100", ["vllm", "serve"]), ("24gb", ["vllm", "serve"]),
-                              ("cpu", [sys.executable, "-m", "vllm.entrypoints.openai.api_server"])):
+    for variant, launcher in (("h100", ["vllm", "serve"]), ("h200", ["vllm", "serve"]), ("24gb", ["vllm", "serve"]),
+                              ("cpu", [sys.executable, "-m", "pipeline.engines.vllm_serve"])):
         env = dict(os.environ, DRY_RUN="1", MODEL="/models/tiny", PYTHON=sys.executable)
         printed = subprocess.run([str(SERVE_SCRIPT), variant], env=env, capture_output=True, text=True, check=True)
         command = shlex.split(printed.stdout)
@@ -177,6 +177,31 @@ def test_deploy_variants_parse_with_vllms_own_parser() -> None:
             assert args.kv_cache_dtype == "fp8"
             assert args.speculative_config == {"method": "mtp", "model": "google/gemma-4-12B-it-assistant",
                                                "num_speculative_tokens": 4}
+
+
+@pytest.mark.parametrize(("variant", "memory_gib"), [("h100", 80.0), ("h200", 141.0)])
+def test_the_managed_server_and_the_deploy_script_agree_on_gpu_defaults(variant: str, memory_gib: float) -> None:
+    from vllm.entrypoints.launchers.cli_args import make_arg_parser
+    from vllm.utils.argparse_utils import FlexibleArgumentParser
+
+    from pipeline.engines.managed import serve_command
+    from pipeline.hardware import Host, resolve
+
+    def parse(command: list[str]):
+        return make_arg_parser(FlexibleArgumentParser()).parse_args(command)
+
+    host = Host(cpus=16, gpu_name="NVIDIA GPU", gpu_memory_gib=memory_gib)
+    settings = resolve(Settings(kv_cache_dtype="fp8"), host)
+    assert settings.engine == "server" and settings.api_server_count == 4
+    managed = parse(serve_command(settings, 8000)[3:])  # after: python -m pipeline.engines.vllm_serve
+    env = dict(os.environ, DRY_RUN="1", API_SERVER_COUNT="4")
+    script = parse(shlex.split(subprocess.run([str(SERVE_SCRIPT), variant], env=env, capture_output=True,
+                                              text=True, check=True).stdout)[2:])  # after: vllm serve
+    for name in ("max_num_seqs", "max_num_batched_tokens", "api_server_count", "max_model_len", "kv_cache_dtype",
+                 "trust_request_mm_kwargs", "enable_prefix_caching", "generation_config", "gpu_memory_utilization"):
+        assert getattr(managed, name) == getattr(script, name), name
+    assert managed.mm_processor_kwargs == script.mm_processor_kwargs
+    assert managed.structured_outputs_config == script.structured_outputs_config
 
 
 def test_check_servers_passes_on_the_live_server_and_names_a_dead_one(server: VllmServer) -> None:

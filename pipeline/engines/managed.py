@@ -51,7 +51,9 @@ def serve_command(settings: Settings, port: int) -> list[str]:
     command = [sys.executable, "-m", "pipeline.engines.vllm_serve", "--model", args.pop("model"),
                "--host", "127.0.0.1", "--port", str(port), "--api-server-count", str(settings.api_server_count or 1),
                # The runner sends the image budget with each request (as the openai engine does).
-               "--trust-request-mm-kwargs", "--disable-uvicorn-access-log"]
+               "--trust-request-mm-kwargs", "--disable-uvicorn-access-log",
+               # vLLM's sampling defaults, not generation_config.json's: as in process.
+               "--generation-config", "vllm"]
     for name, value in args.items():
         flag = "--" + name.replace("_", "-")
         if value is True:
