@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.runner import run_batch
 from pipeline.schemas import load_schema
-from test_render import make_pdf
+from test_render import image_bytes, make_pdf
 
 
 @pytest.fixture()
@@ -58,11 +58,12 @@ def test_answers_cut_by_max_tokens_are_retried_then_kept_as_errors(engine, cpu_s
         assert errors[name]["last_answer"]
 
 
-def test_a_request_the_engine_refuses_does_not_sink_its_window(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
+def test_requests_the_engine_refuses_cost_only_themselves(engine, cpu_settings, docs: Path, tmp_path: Path) -> None:
     doc = pymupdf.open()
     for _ in range(16):  # a text layer far longer than the context window
         doc.new_page().insert_textbox(pymupdf.Rect(20, 20, 590, 820), "Lorem ipsum dolor sit amet 12345. " * 300, fontsize=4)
     (docs / "huge-text.pdf").write_bytes(doc.tobytes())
+    (docs / "strip.png").write_bytes(image_bytes((1, 5000), "PNG"))  # an image the processor may refuse
     settings = cpu_settings.model_copy(update={"max_text_chars": 1_000_000})
     out = tmp_path / "out"
     summary = run_batch([docs], load_schema("invoice"), out, settings, engine)
