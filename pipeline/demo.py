@@ -31,6 +31,7 @@ ORDER BY ALL
 
 
 def main() -> int:
+    os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")  # as `docintel run` without --verbose
     import torch
 
     from .cli import print_summary, report_console
@@ -46,7 +47,6 @@ def main() -> int:
     else:
         from .tiny_model import build_tiny_model
 
-        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
         settings = Settings(model=str(build_tiny_model(TINY)), max_model_len=32768, max_tokens=1536,
                             max_soft_tokens=70, window=16, enforce_eager=True)
         console.print("[bold yellow]No GPU: running the tiny random-weight Gemma 4 checkpoint on the "
