@@ -109,8 +109,10 @@ def main() -> None:
         outcome = {uri: ",".join(r.get("error_type") or "result" for r in found) or "missing"
                    for uri, found in rows.items()}
         once = {uri: len(found) for uri, found in rows.items()}
-    failed = [uri for uri, kind in outcome.items() if kind not in ("RenderedDocument", "result")]
-    read_alone = engines_alone(failed, options, args.timeout, memory_bytes, args.workers)
+    # Render refusals only: a file that rendered and failed later (a prompt over the context, an
+    # invalid answer) was read; its row is the engine's or the model's.
+    refused = [uri for uri, r in rendered.items() if isinstance(r, RenderFailure)]
+    read_alone = engines_alone(refused, options, args.timeout, memory_bytes, args.workers)
     report(args.folder, uris, outcome, read_alone, rendered, once, render_seconds, args.timeout)
 
 
@@ -128,7 +130,7 @@ def report(root: Path, uris: list[str], outcome: dict[str, str], read_alone: dic
         print(f"{kind:28s} {count:5d} {shown or alone['pymupdf']:>13} {shown or alone['pdfium']:>12}  "
               f"{', '.join(short(u) for u in members[:3])}")
     readable = [short(u) for u, engines in read_alone.items() if engines]
-    print(f"\nerror rows that an engine alone renders: {len(readable)} {readable[:10]}")
+    print(f"\nrender refusals that an engine alone renders: {len(readable)} {readable[:10]}")
     print("\nslowest renders:")
     timed = sorted(((getattr(r, "seconds", 0.0), uri) for uri, r in rendered.items()), reverse=True)
     for seconds, uri in timed[:8]:
