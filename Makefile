@@ -30,7 +30,8 @@ test: venv
 	$(BIN)/python -m pytest
 
 bench: venv
-	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/feed.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/sink.py
 	$(BIN)/python bench/flow_overhead.py

@@ -15,7 +15,7 @@ import random
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -407,3 +407,104 @@ def _write_processor(directory: Path, tokenizer: Tokenizer) -> None:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+# The full-size checkpoint: Gemma 4 12B's architecture with no weights, for vLLM's
+# load_format="dummy" (random weights), so a GPU measures the real model's speed offline.
+
+FULL_SIZE_VOCAB = 262_144
+# Special-token ids of the published Gemma 4 tokenizer. The image, audio and video markers are
+# in the reference config.json (checked against it at build time); pad/eos/bos/unk/mask and
+# the turn, channel, thinking and tool markers are the published tokenizer's.
+FULL_SIZE_TOKEN_IDS = {
+    "<pad>": 0, "<eos>": 1, "<bos>": 2, "<unk>": 3, "<mask>": 4,
+    "<|tool>": 46, "<tool|>": 47, "<|tool_call>": 48, "<tool_call|>": 49, "<|tool_response>": 50,
+    "<tool_response|>": 51, '<|"|>': 52, "<|think|>": 98, "<|channel>": 100, "<channel|>": 101,
+    "<|turn>": 105, "<turn|>": 106,
+    "<|image>": 255999, "<|audio>": 256000, "<|image|>": 258880, "<|audio|>": 258881,
+    "<image|>": 258882, "<audio|>": 258883, "<|video|>": 258884,
+}
+# config.json keys that name a special token, and the token they must name.
+_CONFIG_TOKEN_KEYS = {
+    "image_token_id": "<|image|>", "audio_token_id": "<|audio|>", "video_token_id": "<|video|>",
+    "boi_token_id": "<|image>", "eoi_token_id": "<image|>", "boa_token_id": "<|audio>",
+    "eoa_token_index": "<audio|>",
+}
+
+
+def build_full_size_model(path: str | Path, reference_config: str | Path) -> Path:
+    """Build a weightless Gemma 4 12B checkpoint folder at ``path`` and return its path.
+
+    ``config.json`` is ``reference_config`` (the published architecture) as is, plus
+    ``eoa_token_id``, which vLLM reads where transformers reads ``eoa_token_index``. The
+    tokenizer is the tiny model's BPE spread over the real vocabulary of 262,144 ids: every
+    special token at its published id, the learned tokens in the free ids from 5 on, unused
+    fillers elsewhere; so the embedding and logits have the real shape and the processor
+    expands images with the real ids. There is no weight file: load it with
+    ``load_format="dummy"``. Token counts of text differ from the real tokenizer's (a 1K-token
+    BPE splits text finer); image tokens, which dominate a page, are the same.
+    """
+    config = json.loads(Path(reference_config).read_text(encoding="utf-8"))
+    _check_full_size_ids(config)
+    digest = hashlib.sha256((_build_digest(0) + json.dumps(config, sort_keys=True)).encode()).hexdigest()
+
+    def write(staging: Path) -> None:
+        _write_json(staging / "config.json", {**config, "eoa_token_id": config["eoa_token_index"]})
+        _write_json(staging / "generation_config.json", _full_size_generation_config())
+        _write_processor(staging, _full_size_tokenizer(int(config["text_config"]["vocab_size"])))
+
+    return _build_staged(Path(path), digest, write)
+
+
+def _build_staged(target: Path, digest: str, write: Callable[[Path], None]) -> Path:
+    """``target`` as is when it holds the build ``digest``; else ``write`` the files into a
+    staging folder beside it and publish them there, marker last."""
+    if _is_complete(target, digest):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        write(staging)
+        (staging / MARKER_FILE).write_text(digest + "\n", encoding="utf-8")
+        _make_readable(staging)
+        _publish(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _check_full_size_ids(config: dict[str, Any]) -> None:
+    """The reference config must agree with the ids the tokenizer is built with."""
+    text = config["text_config"]
+    expected = {key: FULL_SIZE_TOKEN_IDS[token] for key, token in _CONFIG_TOKEN_KEYS.items()}
+    expected |= {"bos_token_id": 2, "eos_token_id": 1, "pad_token_id": 0}
+    found = {key: config.get(key, text.get(key)) for key in expected}
+    if found != expected or int(text["vocab_size"]) != FULL_SIZE_VOCAB:
+        raise ValueError(f"reference config disagrees with the Gemma 4 tokenizer ids: {found} "
+                         f"(vocab {text['vocab_size']}), expected {expected} (vocab {FULL_SIZE_VOCAB})")
+
+
+def _full_size_tokenizer(vocab_size: int) -> Tokenizer:
+    """The tiny BPE tokenizer renumbered into ``vocab_size`` ids (see build_full_size_model)."""
+    from tokenizers import Tokenizer
+
+    data = json.loads(_train_tokenizer().to_str())
+    learned = sorted(data["model"]["vocab"].items(), key=lambda item: item[1])
+    reserved = set(FULL_SIZE_TOKEN_IDS.values())
+    free = (i for i in range(vocab_size) if i not in reserved)
+    vocab = dict(FULL_SIZE_TOKEN_IDS)
+    for token, _ in learned:
+        if token not in vocab:
+            vocab[token] = next(free)
+    vocab |= {f"<unused{i}>": i for i in free}  # never produced by the merges; they fill the id space
+    data["model"]["vocab"] = vocab
+    for added in data["added_tokens"]:
+        added["id"] = FULL_SIZE_TOKEN_IDS[added["content"]]
+    return Tokenizer.from_str(json.dumps(data))
+
+
+def _full_size_generation_config() -> dict[str, Any]:
+    # As the published model: stop at <eos>, <turn|> and <|tool_response>.
+    ids = FULL_SIZE_TOKEN_IDS
+    return {"bos_token_id": ids["<bos>"], "eos_token_id": [ids["<eos>"], ids["<turn|>"], ids["<|tool_response>"]],
+            "pad_token_id": ids["<pad>"], "do_sample": True, "temperature": 1.0, "top_k": 64, "top_p": 0.95}
