@@ -122,20 +122,7 @@ def build_tiny_model(path: str | Path, seed: int = 0) -> Path:
     byte-identical files. If ``path`` already holds a complete checkpoint built by the same code,
     libraries and seed, it is returned as is.
     """
-    target = Path(path)
-    digest = _build_digest(seed)
-    if _is_complete(target, digest):
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        _write_checkpoint(staging, seed)
-        (staging / MARKER_FILE).write_text(digest + "\n", encoding="utf-8")
-        _make_readable(staging)
-        _publish(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return _build_staged(Path(path), _build_digest(seed), lambda staging: _write_checkpoint(staging, seed))
 
 
 def _build_digest(seed: int) -> str:
