@@ -74,7 +74,11 @@ class ManagedServerEngine:
         self._reaper = Reaper()
         self.restarts = 0
         self._port = free_port()
-        self._server = self._start()
+        try:
+            self._server = self._start()
+        except BaseException:
+            self._reaper.close()
+            raise
         self.url = f"http://127.0.0.1:{self._port}/v1"
         self._client = OpenAIEngine(settings.model_copy(update={"server_urls": [self.url],
                                                                 "max_concurrency": settings.max_in_flight or 64}))
