@@ -135,3 +135,16 @@ def test_the_managed_server_is_restarted_when_it_dies_and_loses_no_document(cpu_
     finally:
         engine.close()
     assert gone(restarted, timeout=60) == []
+
+
+def test_a_managed_server_that_cannot_start_says_why_and_leaves_nothing(tmp_path: Path) -> None:
+    from pipeline.config import Settings
+    from pipeline.engines.managed import ServerStartError
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    settings = Settings(engine="server", model=str(tmp_path / "no-such-model"), api_server_count=1)
+    with pytest.raises(ServerStartError, match="exited with") as failure:
+        create_engine(settings)
+    assert "no-such-model" in str(failure.value)  # the server's own explanation, from its log
+    started = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    assert gone(started, timeout=30) == []
