@@ -20,6 +20,8 @@ import logging
 import time
 from typing import Any
 
+import psutil
+
 from ..config import Settings
 from .base import Generation, GenerationRequest
 from .lifetime import Reaper
@@ -69,10 +71,12 @@ class VllmEngine:
 
         self.model = settings.model
         start = time.perf_counter()
+        before = {p.pid for p in psutil.Process().children(recursive=True)}
         self.llm = LLM(**vllm_engine_args(settings))  # public for callers that need the raw API
-        # The engine core and its workers are our children now: they die with us, however we end.
+        # The engine core and its workers (the processes LLM() started, not others of ours such
+        # as a Prefect server) die with us, however we end.
         self._reaper = Reaper()
-        self._reaper.watch_descendants()
+        self._reaper.watch_descendants(exclude=before)
         self._keys: dict[str, int] = {}  # vLLM request id -> the runner's key
         self._refused: list[tuple[int, Generation]] = []
         log.info("loaded %s in %.1f s", settings.model, time.perf_counter() - start)

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import IO
+from typing import IO, Collection
 
 import psutil
 
@@ -44,17 +44,12 @@ class Reaper:
         """Kill process ``pid`` when the run ends."""
         self._send(f"pid {pid} {psutil.Process(pid).create_time()!r}")
 
-    def watch_descendants(self, exclude: set[int] = frozenset()) -> list[int]:
-        """Kill every process this one has started so far (but ``exclude``) when the run ends;
-        returns their PIDs."""
-        pids = [p.pid for p in psutil.Process().children(recursive=True)
-                if p.pid not in exclude and p.pid != self._process.pid]
-        for pid in pids:
-            try:
-                self.watch(pid)
-            except psutil.NoSuchProcess:
-                pass
-        return pids
+    def watch_descendants(self, exclude: Collection[int] = ()) -> None:
+        """Kill every descendant of this process but ``exclude`` when the run ends."""
+        for process in psutil.Process().children(recursive=True):
+            if process.pid not in exclude and process.pid != self._process.pid:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    self.watch(process.pid)
 
     def watch_group(self, pgid: int) -> None:
         """Kill process group ``pgid`` (a server started in a session of its own) when the run ends."""
