@@ -45,10 +45,13 @@ class Reaper:
         self._send(f"pid {pid} {psutil.Process(pid).create_time()!r}")
 
     def watch_descendants(self, exclude: Collection[int] = ()) -> None:
-        """Kill every descendant of this process but ``exclude`` when the run ends."""
+        """Kill every descendant of this process but ``exclude`` when the run ends. Python's
+        multiprocessing resource tracker is left alone: the whole process shares it, and it ends
+        by itself with its parent."""
         for process in psutil.Process().children(recursive=True):
-            if process.pid not in exclude and process.pid != self._process.pid:
-                with contextlib.suppress(psutil.NoSuchProcess):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if (process.pid not in exclude and process.pid != self._process.pid
+                        and "multiprocessing.resource_tracker" not in " ".join(process.cmdline())):
                     self.watch(process.pid)
 
     def watch_group(self, pgid: int) -> None:
