@@ -83,6 +83,7 @@ def resolve(settings: Settings, host: Host | None = None) -> Settings:
     update: dict[str, object] = {}
     if settings.engine == "auto":
         update["engine"] = "server" if host.has_gpu else "vllm"
+    seqs = settings.max_num_seqs or seqs
     if settings.max_num_seqs is None:
         update["max_num_seqs"] = seqs
     if settings.max_num_batched_tokens is None and batched is not None:
@@ -92,7 +93,7 @@ def resolve(settings: Settings, host: Host | None = None) -> Settings:
     if settings.render_workers is None:
         update["render_workers"] = max(2, share)
     if settings.max_in_flight is None:
-        update["max_in_flight"] = 2 * int(update.get("max_num_seqs", settings.max_num_seqs))  # type: ignore[arg-type]
+        update["max_in_flight"] = 2 * seqs
     return settings.model_copy(update=update)
 
 

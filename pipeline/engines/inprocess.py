@@ -47,13 +47,10 @@ def vllm_engine_args(settings: Settings) -> dict[str, Any]:
         # output tokens and stops a random or weak model from padding with whitespace forever.
         "structured_outputs_config": {"backend": "xgrammar", "disable_any_whitespace": True},
         "enable_prefix_caching": True,
+        "kv_cache_dtype": settings.kv_cache_dtype,
+        "load_format": settings.load_format,
+        "tokenizer": settings.tokenizer,
     }
-    if settings.kv_cache_dtype != "auto":
-        args["kv_cache_dtype"] = settings.kv_cache_dtype
-    if settings.load_format != "auto":
-        args["load_format"] = settings.load_format
-    if settings.tokenizer:
-        args["tokenizer"] = settings.tokenizer
     if settings.speculative_model:
         args["speculative_config"] = {
             "method": "mtp",
