@@ -20,6 +20,8 @@ from pipeline.engines import create_engine
 from pipeline.runner import run_batch
 from pipeline.samples import write_batch
 from pipeline.schemas import load_schema
+from pipeline.storage import Store
+from test_resume import start_run, wait_for_first_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,30 +80,13 @@ def test_the_watchdog_leaves_an_unrelated_process_with_a_reused_pid_alone() -> N
     assert registered_alive(me.pid, me.create_time() - 100) is None  # same PID, another start time
 
 
-def docintel_run(inputs: Path, out: Path, model: Path, *engine_flags: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "--schema", "invoice", "--out", str(out),
-               "--model", str(model), "--max-model-len", "16384", "--max-soft-tokens", "70", "--enforce-eager",
-               "--window", "2", "--file-rows", "2", *engine_flags]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1"}, cwd=ROOT)
-
-
-def wait_for_engine_work(out: Path, proc: subprocess.Popen, timeout: float = 600) -> None:
-    """Until the run has written its first file: its engine is up and busy."""
-    deadline = time.monotonic() + timeout
-    while not any(out.glob("results/**/*.parquet")) and not any(out.glob("errors/**/*.parquet")):
-        assert proc.poll() is None, proc.stdout.read()
-        assert time.monotonic() < deadline, "no output file appeared"
-        time.sleep(0.5)
-
-
 @pytest.mark.parametrize("engine", ["vllm", "server"])
 def test_a_killed_run_leaves_no_engine_process(engine: str, tiny_model: Path, tmp_path: Path) -> None:
     documents = write_batch(tmp_path / "docs", 10, seed=3)
     out = tmp_path / "out"
-    run = docintel_run(documents[0].parent, out, tiny_model, "--engine", engine, "--api-server-count", "1")
+    run = start_run(documents[0].parent, str(out), tiny_model, None, "--engine", engine, "--api-server-count", "1")
     try:
-        wait_for_engine_work(out, run)
+        wait_for_first_file(Store(out), run, timeout=600)  # the engine is up and busy
         descendants = psutil.Process(run.pid).children(recursive=True)
         names = " ".join(p.name() for p in descendants if _alive(p))
         assert "VLLM::EngineCor" in names or "VLLM::EngineCore" in names, names

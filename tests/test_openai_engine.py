@@ -10,7 +10,6 @@ import json
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ import pytest
 
 from pipeline.config import Settings
 from pipeline.engines import GenerationRequest, generate
+from pipeline.engines.managed import free_port
 from pipeline.engines.http import OpenAIEngine, RetryPolicy, ServerCheckError, check_servers
 from pipeline.prompt import build_messages
 from pipeline.render import RenderedDocument, RenderOptions, render_source
@@ -39,12 +39,6 @@ INVOICES = ROOT / "sample_docs" / "invoice"
 MAX_MODEL_LEN = 16384
 MAX_SOFT_TOKENS = 70
 COMPLETION_LOG_LINE = '"POST /v1/chat/completions HTTP/1.1" 200'
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class VllmServer:

@@ -16,10 +16,10 @@ from pipeline.samples import write_batch
 from pipeline.storage import Store
 
 
-def start_run(inputs: Path, out: str, model: Path, endpoint: str | None) -> subprocess.Popen:
+def start_run(inputs: Path, out: str, model: Path, endpoint: str | None, *flags: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "--schema", "invoice", "--out", out,
                "--model", str(model), "--max-model-len", "32768", "--max-soft-tokens", "70", "--enforce-eager",
-               "--window", "2", "--file-rows", "2"]
+               "--window", "2", "--file-rows", "2", *flags]
     if endpoint:
         command += ["--s3-endpoint-url", endpoint]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
