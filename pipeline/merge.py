@@ -9,9 +9,9 @@ records into one by this policy:
 ``#/definitions/..``, any ``#/...`` pointer), ``allOf``, ``anyOf``/``oneOf`` with a single non-null
 branch and ``"type": [..., "null"]`` are looked through. Objects are merged field by field
 (``seller.address.city`` recurses), arrays as lists, and everything else (strings, numbers,
-booleans, enums, unions of several non-null shapes) as a scalar, i.e. as one whole value. A node
-whose schema says nothing (``{}``) takes its kind from the values: all objects, all lists, or a
-scalar. Windows are taken in page order (first page, then last page).
+booleans, ``enum``/``const`` even of objects, unions of several non-null shapes) as a scalar,
+i.e. as one whole value. A node whose schema says nothing (``{}``) takes its kind from the
+values: all objects, all lists, or a scalar. Windows are taken in page order (first page, then last page).
 
 **Absent.** null, an empty or blank string and an empty list or object count as absent. A field
 absent from every window keeps the first window's value (so ``""`` stays ``""`` where the schema
@@ -21,9 +21,9 @@ does not allow null), and a key no window has stays missing.
 ``support`` for the field's path (``seller.name``), the strongest supported candidate wins (ties:
 page order; a window without a support for the path ranks below every window with one); without
 support the first candidate by page order wins. If the candidates disagree after normalisation
-(strings casefolded with whitespace collapsed; numbers and decimal strings compared as numbers
-where both parse, ``"120.00" == "120" == 120``, a string with a superfluous leading zero such as
-``"007"`` stays text because it is an identifier, not a number), the record gets the flag
+(strings in Unicode NFC, casefolded, whitespace collapsed; numbers and decimal strings compared
+as numbers where both parse, ``"120.00" == "120" == 120``, but a string with a superfluous
+leading zero such as ``"007"`` stays text: an identifier, not a number), the record gets the flag
 ``window_conflict: <path>: <chosen> (pages a-b) vs <other> (pages c-d), ...``: the chosen value
 first, then each other value, each with the pages of the windows that read it.
 
@@ -48,8 +48,9 @@ are dropped (flag ``unique_items``).
 
 **Limits, stated.** Without the page of each item the overlap is recognised by content only: an
 identical row that legitimately repeats exactly at the seam of the overlap is taken for the
-overlap's copy, and an overlap row that two windows read differently (or that one window missed)
-stops the match at that row, so the rows before it are kept twice. Objects merged field by field
+overlap's copy; and an overlap row that two windows read differently (or that one window missed)
+breaks the match, so the overlap's rows are then kept twice. Evidence pages per item, when
+they come, make both exact. Objects merged field by field
 keep each field valid, but constraints across fields (``dependentRequired``, ``if``/``then``,
 ``minProperties``) are not re-checked here: the validate stage does that.
 
@@ -172,7 +173,7 @@ class _Merger:
     def _limit(self, node: Schema, items: list[Any], path: str) -> list[Any]:
         """Apply the schema's `uniqueItems` and `maxItems` to a merged list, with a flag each."""
         if node.get("uniqueItems"):
-            unique = list({json.dumps(i, sort_keys=True): i for i in reversed(items)}.values())[::-1]
+            unique = _first_of_each(items)
             if len(unique) < len(items):
                 self.flags.append(f"unique_items: {path}: dropped {len(items) - len(unique)} repeated items")
                 items = unique
@@ -207,10 +208,16 @@ def _conflict(path: str, chosen: Read, groups: dict[Any, list[Read]]) -> str:
     parts = []
     for reads in groups.values():
         # by identity: the chosen read is listed twice, and a window's record is not hashable
-        windows = list({id(w): w for w, _ in reads}.values())
-        pages = ", ".join(w.pages for w in windows)
-        parts.append(f"{_show(reads[0][1])} ({pages})")
+        windows = sorted({id(w): w for w, _ in reads}.values(), key=lambda w: (w.first_page, w.last_page))
+        parts.append(f"{_show(reads[0][1])} ({_pages(windows)})")
     return f"window_conflict: {path}: {parts[0]} vs {', '.join(parts[1:])}"
+
+
+def _pages(windows: list[WindowRecord]) -> str:
+    """`pages 1-40, 73-112`; `page 5` for one window of one page."""
+    if len(windows) == 1:
+        return windows[0].pages
+    return "pages " + ", ".join(w.pages.split(" ", 1)[1] for w in windows)
 
 
 def _show(value: Any) -> str:
@@ -218,6 +225,18 @@ def _show(value: Any) -> str:
 
 
 # --- lists ----------------------------------------------------------------------------------------
+
+def _first_of_each(items: list[Any]) -> list[Any]:
+    """The items without exact repeats (JSON equality, as `uniqueItems` means), first ones kept."""
+    seen: set[str] = set()
+    unique = []
+    for value in items:
+        key = json.dumps(value, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            unique.append(value)
+    return unique
+
 
 def _overlap(items: list[Any], new: list[Any]) -> int:
     """The largest k such that the first k items of `new` match the last k of `items`."""
@@ -372,6 +391,8 @@ def _kind(node: Schema, values: list[Any]) -> str:
     types = [t for t in (types if isinstance(types, list) else [types]) if t not in (None, "null")]
     if len(types) > 1 or "anyOf" in node or "oneOf" in node:
         return "scalar"  # a union of several shapes is merged as one whole value
+    if "enum" in node or "const" in node:
+        return "scalar"  # field by field could build a value that is none of the allowed ones
     if types:
         declared = types[0]
     elif "properties" in node:
