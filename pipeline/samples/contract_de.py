@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .contract_text import ContractText, Plan, Role, Words, fixed
+from .contract_text import ContractText, Plan, ScheduleText, Role, Words, fixed
 
 
 def _role(name: str, weak: bool = False) -> Role:
@@ -272,6 +272,99 @@ _PLAN = Plan(
      "Fristen entsprechend."),
 )
 
+_SCHEDULES = ScheduleText(
+    definitions_heading="Begriffsbestimmungen und Auslegung",
+    definitions=(
+        "»Änderungsantrag« ist ein schriftlicher Antrag auf Änderung des Leistungsumfangs, der Termine oder der "
+        "Vergütung nach dem vereinbarten Änderungsverfahren.",
+        "»Anlage« ist eine Anlage zu diesem Vertrag; die Anlagen sind Vertragsbestandteil.",
+        "»Arbeitsergebnisse« sind alle Unterlagen, Software, Berichte, Waren und sonstigen Materialien, die {p} "
+        "{r_to} im Rahmen dieses Vertrags überlässt.",
+        "»Arbeitstag« ist jeder Tag außer Samstag, Sonntag und gesetzlichen Feiertagen am Sitz {p_of}.",
+        "»Dokumentation« sind die Benutzerhandbücher, Spezifikationen und Betriebsanleitungen, die {p} für die "
+        "Leistungen oder Produkte zur Verfügung stellt.",
+        "»Geltende Vorschriften« sind alle Gesetze, Verordnungen, verbindlichen Regelwerke und Anordnungen "
+        "zuständiger Behörden, die für eine Partei oder die Durchführung dieses Vertrags gelten.",
+        "»Meilenstein« ist ein Ereignis oder Termin, bis zu dem ein Arbeitsergebnis oder Arbeitspaket nach dem "
+        "Umsetzungsplan abzuschließen ist.",
+        "»Personenbezogene Daten« sind Daten im Sinne von Art. 4 Nr. 1 der Datenschutz-Grundverordnung.",
+        "»Preisliste« sind die in der gleichnamigen Anlage festgelegten Preise in ihrer jeweils nach diesem Vertrag "
+        "angepassten Fassung.",
+        "»Schlüsselpersonal« sind die Personen, die {p} als wesentlich für die Vertragsdurchführung benennt.",
+        "»Schutzrechte« sind Patente, Urheberrechte, Marken, Designrechte, Datenbankrechte, Rechte an Know-how "
+        "und alle vergleichbaren Rechte weltweit.",
+        "»Service Level« sind die in der gleichnamigen Anlage festgelegten Leistungsstandards.",
+        "»Servicegutschrift« ist die Minderung der Vergütung, die gilt, wenn ein Service Level nicht erreicht wird.",
+        "»Stand der Technik« ist das Maß an Fachkunde, Sorgfalt und Voraussicht, das von einem erfahrenen "
+        "Anbieter vergleichbarer Leistungen oder Produkte vernünftigerweise erwartet werden kann.",
+        "»Störung« ist jedes Ereignis, das die Leistungen oder die Nutzung der Produkte unterbricht oder "
+        "beeinträchtigt oder unterbrechen oder beeinträchtigen kann.",
+        "»Verbundenes Unternehmen« ist jedes Unternehmen, das eine Partei unmittelbar oder mittelbar beherrscht, "
+        "von ihr beherrscht wird oder mit ihr unter gemeinsamer Beherrschung steht; Beherrschung bedeutet das "
+        "Halten von mehr als fünfzig Prozent (50 %) der Stimmrechte.",
+        "»Vergütung« sind die Entgelte und Preise, die {r} nach diesem Vertrag zu zahlen hat, wie in der "
+        "Preisliste festgelegt.",
+        "»Vertrauliche Informationen« sind alle Informationen, die eine Partei der anderen in gleich welcher Form "
+        "offenlegt und die als vertraulich gekennzeichnet oder ihrer Natur nach vertraulich sind."),
+    interpretation=(
+        "Überschriften dienen nur der Übersicht und sind für die Auslegung ohne Bedeutung. Begriffe im Singular "
+        "schließen den Plural ein und umgekehrt; »insbesondere« und »einschließlich« leiten nicht abschließende "
+        "Beispiele ein.",
+        "Bei Widersprüchen zwischen diesem Vertrag und einer Anlage geht der Vertrag vor, sofern die Anlage nicht "
+        "ausdrücklich die Bestimmung nennt, von der sie abweicht."),
+    schedules_heading="Anlagen",
+    schedules_intro="Folgende Anlagen sind Bestandteil dieses Vertrags: {names}.",
+    schedules_review="Die Parteien überprüfen die Anlagen mindestens einmal jährlich. Eine Anlage kann nur durch "
+                     "einen von beiden Parteien unterzeichneten Änderungsantrag geändert werden.",
+    schedule="Anlage {n}: {name}",
+    names={"service_levels": "Service Level", "escalation": "Eskalationsverfahren", "price_list": "Preisliste",
+           "plan": "Umsetzungsplan"},
+    intros={
+        "service_levels": "{P} erfüllt in jedem Kalendermonat die folgenden Service Level. Die Messung erfolgt "
+                          "durch {p_acc}; die Ergebnisse werden {r_to} im monatlichen Servicebericht mitgeteilt. "
+                          "Servicegutschriften werden mit der nächsten Rechnung verrechnet und sind keine "
+                          "Vertragsstrafe.",
+        "escalation": "Probleme und Streitigkeiten, die auf Arbeitsebene nicht gelöst werden können, werden wie "
+                      "folgt eskaliert. Jede Ebene tritt innerhalb der angegebenen Reaktionszeit zusammen, bevor "
+                      "die nächste Ebene befasst wird.",
+        "price_list": "Ab Vertragsbeginn gelten die folgenden Preise zuzüglich der gesetzlichen Umsatzsteuer. Die "
+                      "Preise sind für die ersten zwölf (12) Monate fest und können danach einmal jährlich mit "
+                      "einer Frist von drei (3) Monaten schriftlich angepasst werden.",
+        "plan": "Die Parteien erbringen ihre Leistungen in den in dieser Anlage beschriebenen Arbeitspaketen. Die "
+                "Termine der einzelnen Arbeitspakete ergeben sich aus dem im Kick-off abgestimmten Projektplan."},
+    service_level_columns=("Leistung", "Messgröße", "Zielwert", "Servicegutschrift"),
+    service_levels={
+        "availability": ("Produktivbetrieb", "Monatliche Verfügbarkeit", "99,5 %",
+                         "2 % der Monatsvergütung je 0,5 % unter Zielwert"),
+        "p1_response": ("Störung Priorität 1", "Reaktionszeit", "30 Minuten",
+                        "1 % der Monatsvergütung je Stunde Verzug"),
+        "p1_resolution": ("Störung Priorität 1", "Behebung oder Umgehung", "4 Stunden",
+                          "2 % der Monatsvergütung je Stunde Verzug"),
+        "p2_response": ("Störung Priorität 2", "Reaktionszeit", "2 Stunden", "0,5 % der Monatsvergütung je Verstoß"),
+        "p2_resolution": ("Störung Priorität 2", "Behebung oder Umgehung", "1 Arbeitstag",
+                          "1 % der Monatsvergütung je Verstoß"),
+        "p3_resolution": ("Störung Priorität 3", "Behebung", "5 Arbeitstage", "keine; monatlicher Bericht"),
+        "service_desk": ("Service Desk", "Anrufe innerhalb von 60 Sekunden angenommen", "90 %",
+                         "keine; monatlicher Bericht"),
+        "delivery": ("Lieferungen", "Vollständig zum bestätigten Termin geliefert", "98 %",
+                     "1 % des Werts der verspäteten Lieferung je Tag"),
+        "confirmation": ("Auftragsbestätigung", "Bestellungen innerhalb von 3 Arbeitstagen bestätigt", "99 %",
+                         "keine; monatlicher Bericht"),
+        "quality": ("Qualität", "Fehlerhafte Teile je Million", "unter 500", "kostenloser Ersatz"),
+        "reporting": ("Berichtswesen", "Monatlicher Servicebericht geliefert", "bis zum 10. Arbeitstag", "keine"),
+        "satisfaction": ("Zufriedenheit", "Jährliche Nutzerbefragung", "mindestens 4 von 5",
+                         "Verbesserungsplan binnen 30 Tagen")},
+    escalation_columns=("Ebene", "Reaktionszeit"),
+    escalation=(("Service Desk", "IT-Service-Desk", "4 Stunden"),
+                ("Service Manager", "Vertragsmanagement", "2 Arbeitstage"),
+                ("Kundenbetreuung (Account Director)", "Abteilungsleitung", "5 Arbeitstage"),
+                ("Geschäftsleitung (Sponsor)", "Geschäftsleitung (Sponsor)", "10 Arbeitstage")),
+    price_columns=("Art.-Nr.", "Bezeichnung", "Einheit", "Einzelpreis ({currency})"),
+    lump="pauschal",
+    model="Typ {code}",
+    final="Schlussbestimmungen",
+)
+
 TEXT = ContractText(
     titles={"master_services": ("Rahmenvertrag über Dienstleistungen", "Dienstleistungsrahmenvertrag"),
             "non_disclosure": ("Geheimhaltungsvereinbarung", "Vertraulichkeitsvereinbarung"),
@@ -292,6 +385,7 @@ TEXT = ContractText(
     clauses=_CLAUSES,
     phrases=_PHRASES,
     plan=_PLAN,
+    schedules=_SCHEDULES,
     preamble=_preamble,
     months=lambda n: f"{n} Monate",
     days=lambda n: f"{n} Tage",

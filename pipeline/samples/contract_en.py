@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .contract_text import ContractText, Plan, Words, fixed, role_en
+from .contract_text import ContractText, Plan, ScheduleText, Words, fixed, role_en
 
 
 def _words(n: int) -> str:
@@ -328,6 +328,94 @@ _PLAN = Plan(
      "Any delay in {name} caused by missing contributions of {r} extends the agreed deadlines accordingly."),
 )
 
+_SCHEDULES = ScheduleText(
+    definitions_heading="Definitions and Interpretation",
+    definitions=(
+        '"Affiliate" means any entity that directly or indirectly controls, is controlled by or is under common '
+        "control with a Party, where control means holding more than fifty per cent (50%) of the voting rights.",
+        '"Applicable Law" means all laws, regulations, binding codes of practice and orders of any competent '
+        "authority that apply to a Party or to the performance of this Agreement.",
+        '"Business Day" means a day other than a Saturday, Sunday or public holiday in the place where {p} has its '
+        "registered office.",
+        '"Change Request" means a written request to change the scope, schedule or charges of this Agreement '
+        "under the change control procedure.",
+        '"Charges" means the fees and prices payable by {r} under this Agreement, as set out in the Price List.',
+        '"Confidential Information" means any information disclosed by one Party to the other, in any form, that '
+        "is marked as confidential or that a reasonable person would understand to be confidential.",
+        '"Deliverables" means all documents, software, reports, goods and other materials that {p} provides to {r} '
+        "under this Agreement.",
+        '"Documentation" means the user guides, specifications and operating manuals that {p} makes available for '
+        "the Services or Products.",
+        '"Good Industry Practice" means the degree of skill, care, prudence and foresight that would reasonably be '
+        "expected from a skilled and experienced provider of similar services or products.",
+        '"Incident" means any event that interrupts or degrades, or may interrupt or degrade, the Services or the '
+        "use of the Products.",
+        '"Intellectual Property Rights" means patents, rights in inventions, copyright, trade marks, design rights, '
+        "database rights, rights in know-how and all similar rights anywhere in the world.",
+        '"Key Personnel" means the individuals whom {p} names as essential to the performance of this Agreement.',
+        '"Milestone" means an event or date by which a Deliverable or a work package is to be completed, as set out '
+        "in the Implementation Plan.",
+        '"Personal Data" has the meaning given to it in the applicable data protection legislation.',
+        '"Price List" means the prices set out in the Schedule of that name, as adjusted in accordance with this '
+        "Agreement.",
+        '"Schedule" means a schedule to this Agreement, which forms part of it.',
+        '"Service Credit" means the reduction of the Charges that applies when a Service Level is not met.',
+        '"Service Levels" means the performance standards set out in the Schedule of that name.'),
+    interpretation=(
+        "In this Agreement headings are for convenience only and do not affect its interpretation; words in the "
+        "singular include the plural and vice versa; and the words including and in particular are illustrative "
+        "and do not limit the words before them.",
+        "If a clause of this Agreement conflicts with a Schedule, the clause prevails, unless the Schedule "
+        "expressly states the clause it overrides."),
+    schedules_heading="Schedules",
+    schedules_intro="The following Schedules form part of this Agreement: {names}.",
+    schedules_review="The Parties shall review the Schedules at least once a year. A Schedule may be amended only "
+                     "by a Change Request signed by both Parties.",
+    schedule="Schedule {n}: {name}",
+    names={"service_levels": "Service Levels", "escalation": "Escalation Procedure", "price_list": "Price List",
+           "plan": "Implementation Plan"},
+    intros={
+        "service_levels": "{P} shall meet the following Service Levels in each calendar month. Performance is "
+                          "measured by {p} and reported to {r} in the monthly service report. Service Credits are "
+                          "deducted from the next invoice and are not a penalty.",
+        "escalation": "Issues and disputes that cannot be resolved at the operational level are escalated as "
+                      "follows. Each level shall meet within the response time stated before the next level is "
+                      "involved.",
+        "price_list": "The following prices apply from the Effective Date, excluding value added tax. Prices are "
+                      "fixed for the first twelve (12) months and may afterwards be adjusted once a year by written "
+                      "notice of at least three (3) months.",
+        "plan": "The Parties shall perform this Agreement in the work packages described in this Schedule. The "
+                "project plan agreed at the kick-off meeting sets the dates of each work package."},
+    service_level_columns=("Service", "Measure", "Target", "Service credit"),
+    service_levels={
+        "availability": ("Production service", "Monthly availability", "99.5%",
+                         "2% of the monthly charges per 0.5% below target"),
+        "p1_response": ("Priority 1 incident", "Response time", "30 minutes", "1% of the monthly charges per hour late"),
+        "p1_resolution": ("Priority 1 incident", "Resolution or workaround", "4 hours",
+                          "2% of the monthly charges per hour late"),
+        "p2_response": ("Priority 2 incident", "Response time", "2 hours", "0.5% of the monthly charges per breach"),
+        "p2_resolution": ("Priority 2 incident", "Resolution or workaround", "1 Business Day",
+                          "1% of the monthly charges per breach"),
+        "p3_resolution": ("Priority 3 incident", "Resolution", "5 Business Days", "none; reported monthly"),
+        "service_desk": ("Service desk", "Calls answered within 60 seconds", "90%", "none; reported monthly"),
+        "delivery": ("Deliveries", "Delivered complete on the confirmed date", "98%",
+                     "1% of the value of the late delivery per day"),
+        "confirmation": ("Order confirmation", "Orders confirmed within 3 Business Days", "99%",
+                         "none; reported monthly"),
+        "quality": ("Quality", "Defective units per million", "below 500", "replacement free of charge"),
+        "reporting": ("Reporting", "Monthly service report delivered", "by the 10th Business Day", "none"),
+        "satisfaction": ("Satisfaction", "Annual user survey", "at least 4 of 5", "improvement plan within 30 days")},
+    escalation_columns=("Level", "Response time"),
+    escalation=(("Service desk", "IT service desk", "4 hours"),
+                ("Service manager", "Contract manager", "2 Business Days"),
+                ("Account director", "Head of department", "5 Business Days"),
+                ("Executive sponsor", "Executive sponsor", "10 Business Days")),
+    price_columns=("Item no.", "Description", "Unit", "Unit price ({currency})"),
+    lump="lump sum",
+    model="type {code}",
+    final="Final Provisions",
+)
+
 TEXT = ContractText(
     titles={"master_services": ("Master Services Agreement",),
             "non_disclosure": ("Non-Disclosure Agreement", "Confidentiality Agreement"),
@@ -348,6 +436,7 @@ TEXT = ContractText(
     clauses=_CLAUSES,
     phrases=_PHRASES,
     plan=_PLAN,
+    schedules=_SCHEDULES,
     preamble=_preamble,
     months=lambda n: f"{_words(n)} ({n}) months",
     days=lambda n: f"{_words(n)} ({n}) days",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .contract_text import ContractText, Plan, Words, fixed, role_es
+from .contract_text import ContractText, Plan, ScheduleText, Words, fixed, role_es
 
 
 def _preamble(w: Words) -> list[tuple[str, str]]:
@@ -249,6 +249,102 @@ _PLAN = Plan(
      "los plazos acordados."),
 )
 
+_SCHEDULES = ScheduleText(
+    definitions_heading="Definiciones e interpretación",
+    definitions=(
+        "«Anexo» significa un anexo al presente Contrato, que forma parte integrante del mismo.",
+        "«Buenas prácticas del sector» significa el grado de competencia, diligencia y previsión que cabe esperar "
+        "razonablemente de un proveedor experimentado de servicios o productos similares.",
+        "«Crédito de servicio» significa la reducción de la Remuneración aplicable cuando no se alcanza un Nivel de "
+        "servicio.",
+        "«Datos personales» tiene el significado que le atribuye la normativa de protección de datos aplicable.",
+        "«Derechos de propiedad intelectual» significa patentes, derechos de autor, marcas, diseños, derechos sobre "
+        "bases de datos, conocimientos técnicos y cualesquiera derechos similares en todo el mundo.",
+        "«Día hábil» significa cualquier día que no sea sábado, domingo ni festivo en el lugar del domicilio social "
+        "{p_of}.",
+        "«Documentación» significa las guías de usuario, especificaciones y manuales de operación que {p} ponga a "
+        "disposición para los Servicios o Productos.",
+        "«Entregables» significa todos los documentos, programas, informes, bienes y demás materiales que {p} "
+        "entregue {r_to} en virtud del presente Contrato.",
+        "«Filial» significa cualquier entidad que directa o indirectamente controle a una Parte, esté controlada "
+        "por ella o se encuentre bajo control común con ella; se entiende por control la titularidad de más del "
+        "cincuenta por ciento (50 %) de los derechos de voto.",
+        "«Hito» significa un hecho o fecha en que debe completarse un Entregable o un paquete de trabajo, según el "
+        "Plan de Implantación.",
+        "«Incidencia» significa cualquier hecho que interrumpa o degrade, o pueda interrumpir o degradar, los "
+        "Servicios o el uso de los Productos.",
+        "«Información confidencial» significa toda información que una Parte comunique a la otra, en cualquier "
+        "forma, que esté marcada como confidencial o cuyo carácter confidencial sea evidente.",
+        "«Lista de precios» significa los precios recogidos en el anexo del mismo nombre, con los ajustes previstos "
+        "en el presente Contrato.",
+        "«Niveles de servicio» significa los estándares de rendimiento establecidos en el anexo del mismo nombre.",
+        "«Normativa aplicable» significa todas las leyes, reglamentos, códigos de conducta vinculantes y "
+        "resoluciones de autoridades competentes aplicables a una Parte o a la ejecución del presente Contrato.",
+        "«Personal clave» significa las personas que {p} designe como esenciales para la ejecución del presente "
+        "Contrato.",
+        "«Remuneración» significa los honorarios y precios que {r} debe pagar en virtud del presente Contrato, "
+        "según la Lista de precios.",
+        "«Solicitud de cambio» significa una solicitud escrita de modificación del alcance, el calendario o los "
+        "precios del presente Contrato conforme al procedimiento de control de cambios."),
+    interpretation=(
+        "Los títulos tienen carácter meramente indicativo y no afectan a la interpretación del presente Contrato; "
+        "el singular incluye el plural y viceversa; las expresiones «en particular» e «incluido» introducen "
+        "ejemplos no exhaustivos.",
+        "En caso de contradicción entre una cláusula del presente Contrato y un Anexo, prevalece la cláusula, salvo "
+        "que el Anexo indique expresamente la cláusula que modifica."),
+    schedules_heading="Anexos",
+    schedules_intro="Los siguientes Anexos forman parte integrante del presente Contrato: {names}.",
+    schedules_review="Las Partes revisarán los Anexos al menos una vez al año. Un Anexo solo puede modificarse "
+                     "mediante una Solicitud de cambio firmada por ambas Partes.",
+    schedule="Anexo {n}: {name}",
+    names={"service_levels": "Niveles de servicio", "escalation": "Procedimiento de escalado",
+           "price_list": "Lista de precios", "plan": "Plan de Implantación"},
+    intros={
+        "service_levels": "{P} cumplirá en cada mes natural los siguientes Niveles de servicio. La medición "
+                          "corresponde {p_to} y los resultados se comunican {r_to} en el informe mensual de "
+                          "servicio. Los créditos de servicio se descuentan de la siguiente factura y no constituyen "
+                          "una penalización.",
+        "escalation": "Las cuestiones y controversias que no puedan resolverse a nivel operativo se escalan como "
+                      "sigue. Cada nivel se reunirá dentro del plazo de respuesta indicado antes de que intervenga "
+                      "el nivel siguiente.",
+        "price_list": "A partir de la Fecha de Entrada en Vigor se aplican los siguientes precios, IVA no incluido. "
+                      "Los precios son fijos durante los primeros doce (12) meses y después podrán revisarse una "
+                      "vez al año mediante preaviso escrito de tres (3) meses.",
+        "plan": "Las Partes ejecutarán el presente Contrato en los paquetes de trabajo descritos en este Anexo. El "
+                "calendario aprobado en la reunión de lanzamiento fija las fechas de cada paquete."},
+    service_level_columns=("Servicio", "Indicador", "Objetivo", "Crédito de servicio"),
+    service_levels={
+        "availability": ("Servicio en producción", "Disponibilidad mensual", "99,5 %",
+                         "2 % de la cuota mensual por cada 0,5 % por debajo del objetivo"),
+        "p1_response": ("Incidencia de prioridad 1", "Tiempo de respuesta", "30 minutos",
+                        "1 % de la cuota mensual por hora de retraso"),
+        "p1_resolution": ("Incidencia de prioridad 1", "Resolución o solución provisional", "4 horas",
+                          "2 % de la cuota mensual por hora de retraso"),
+        "p2_response": ("Incidencia de prioridad 2", "Tiempo de respuesta", "2 horas",
+                        "0,5 % de la cuota mensual por incumplimiento"),
+        "p2_resolution": ("Incidencia de prioridad 2", "Resolución o solución provisional", "1 día hábil",
+                          "1 % de la cuota mensual por incumplimiento"),
+        "p3_resolution": ("Incidencia de prioridad 3", "Resolución", "5 días hábiles", "ninguno; informe mensual"),
+        "service_desk": ("Centro de atención", "Llamadas atendidas en 60 segundos", "90 %",
+                         "ninguno; informe mensual"),
+        "delivery": ("Entregas", "Entregadas completas en la fecha confirmada", "98 %",
+                     "1 % del valor de la entrega retrasada por día"),
+        "confirmation": ("Confirmación de pedidos", "Pedidos confirmados en 3 días hábiles", "99 %",
+                         "ninguno; informe mensual"),
+        "quality": ("Calidad", "Piezas defectuosas por millón", "menos de 500", "sustitución gratuita"),
+        "reporting": ("Informes", "Informe mensual de servicio entregado", "antes del 10.º día hábil", "ninguno"),
+        "satisfaction": ("Satisfacción", "Encuesta anual a usuarios", "al menos 4 de 5", "plan de mejora en 30 días")},
+    escalation_columns=("Nivel", "Plazo de respuesta"),
+    escalation=(("Centro de atención", "Soporte informático", "4 horas"),
+                ("Responsable del servicio", "Gestor del contrato", "2 días hábiles"),
+                ("Director de cuenta", "Jefe de departamento", "5 días hábiles"),
+                ("Patrocinador ejecutivo", "Patrocinador ejecutivo", "10 días hábiles")),
+    price_columns=("Referencia", "Descripción", "Unidad", "Precio unitario ({currency})"),
+    lump="a tanto alzado",
+    model="tipo {code}",
+    final="Disposiciones finales",
+)
+
 TEXT = ContractText(
     titles={"master_services": ("Contrato Marco de Prestación de Servicios",),
             "non_disclosure": ("Acuerdo de Confidencialidad", "Contrato de Confidencialidad"),
@@ -269,6 +365,7 @@ TEXT = ContractText(
     clauses=_CLAUSES,
     phrases=_PHRASES,
     plan=_PLAN,
+    schedules=_SCHEDULES,
     preamble=_preamble,
     months=lambda n: f"{n} meses",
     days=lambda n: f"{n} días",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .contract_text import ContractText, Plan, Words, fixed, role_fr
+from .contract_text import ContractText, Plan, ScheduleText, Words, fixed, role_fr
 
 
 def _preamble(w: Words) -> list[tuple[str, str]]:
@@ -250,6 +250,104 @@ _PLAN = Plan(
      "convenus."),
 )
 
+_SCHEDULES = ScheduleText(
+    definitions_heading="Définitions et interprétation",
+    definitions=(
+        "« Affilié » désigne toute entité qui contrôle directement ou indirectement une Partie, est contrôlée par "
+        "elle ou est placée sous un contrôle commun avec elle, le contrôle s'entendant de la détention de plus de "
+        "cinquante pour cent (50 %) des droits de vote.",
+        "« Annexe » désigne une annexe au présent Contrat, qui en fait partie intégrante.",
+        "« Demande de modification » désigne une demande écrite de modification du périmètre, du calendrier ou des "
+        "prix du présent Contrat selon la procédure de gestion des modifications.",
+        "« Documentation » désigne les guides d'utilisation, spécifications et manuels d'exploitation que {p} met à "
+        "disposition pour les Services ou les Produits.",
+        "« Données personnelles » a le sens qui lui est donné par la réglementation applicable en matière de "
+        "protection des données.",
+        "« Droits de propriété intellectuelle » désigne les brevets, droits d'auteur, marques, dessins et modèles, "
+        "droits sur les bases de données, savoir-faire et tous droits similaires dans le monde entier.",
+        "« Incident » désigne tout événement qui interrompt ou dégrade, ou peut interrompre ou dégrader, les "
+        "Services ou l'utilisation des Produits.",
+        "« Informations confidentielles » désigne toute information communiquée par une Partie à l'autre, sous "
+        "quelque forme que ce soit, qui est signalée comme confidentielle ou dont le caractère confidentiel est "
+        "évident.",
+        "« Jalon » désigne un événement ou une date auquel un Livrable ou un lot de travaux doit être achevé, tel "
+        "que prévu dans le Plan de déploiement.",
+        "« Jour ouvré » désigne tout jour autre qu'un samedi, un dimanche ou un jour férié au lieu du siège social "
+        "{p_of}.",
+        "« Liste de prix » désigne les prix figurant dans l'annexe du même nom, tels qu'ajustés conformément au "
+        "présent Contrat.",
+        "« Livrables » désigne l'ensemble des documents, logiciels, rapports, biens et autres éléments que {p} "
+        "remet {r_to} au titre du présent Contrat.",
+        "« Niveaux de service » désigne les normes de performance fixées dans l'annexe du même nom.",
+        "« Pénalité de service » désigne la réduction de la Rémunération applicable lorsqu'un Niveau de service "
+        "n'est pas atteint.",
+        "« Personnel clé » désigne les personnes que {p} désigne comme essentielles à l'exécution du présent "
+        "Contrat.",
+        "« Règles de l'art » désigne le niveau de compétence, de soin et de prévoyance que l'on peut "
+        "raisonnablement attendre d'un prestataire expérimenté de services ou produits similaires.",
+        "« Réglementation applicable » désigne l'ensemble des lois, règlements, codes de conduite contraignants et "
+        "décisions des autorités compétentes applicables à une Partie ou à l'exécution du présent Contrat.",
+        "« Rémunération » désigne les redevances et prix dus par {r} au titre du présent Contrat, tels que fixés "
+        "dans la Liste de prix."),
+    interpretation=(
+        "Les titres n'ont qu'une valeur indicative et n'affectent pas l'interprétation du présent Contrat ; le "
+        "singulier inclut le pluriel et inversement ; les termes « notamment » et « y compris » introduisent des "
+        "exemples non limitatifs.",
+        "En cas de contradiction entre un article du présent Contrat et une Annexe, l'article prévaut, sauf si "
+        "l'Annexe mentionne expressément l'article auquel elle déroge."),
+    schedules_heading="Annexes",
+    schedules_intro="Les Annexes suivantes font partie intégrante du présent Contrat : {names}.",
+    schedules_review="Les Parties réexaminent les Annexes au moins une fois par an. Une Annexe ne peut être "
+                     "modifiée que par une Demande de modification signée par les deux Parties.",
+    schedule="Annexe {n} : {name}",
+    names={"service_levels": "Niveaux de service", "escalation": "Procédure d'escalade",
+           "price_list": "Liste de prix", "plan": "Plan de déploiement"},
+    intros={
+        "service_levels": "{P} respecte chaque mois civil les Niveaux de service suivants. Les mesures sont "
+                          "effectuées par {p} et communiquées {r_to} dans le rapport de service mensuel. Les "
+                          "pénalités de service sont déduites de la facture suivante.",
+        "escalation": "Les difficultés et différends qui ne peuvent être résolus au niveau opérationnel sont "
+                      "escaladés comme suit. Chaque niveau se réunit dans le délai de réponse indiqué avant que le "
+                      "niveau suivant ne soit saisi.",
+        "price_list": "Les prix suivants s'appliquent à compter de la Date d'entrée en vigueur, hors TVA. Ils sont "
+                      "fermes pendant les douze (12) premiers mois et peuvent ensuite être révisés une fois par an "
+                      "moyennant un préavis écrit de trois (3) mois.",
+        "plan": "Les Parties exécutent le présent Contrat selon les lots de travaux décrits dans la présente Annexe. "
+                "Le planning validé lors de la réunion de lancement fixe les dates de chaque lot."},
+    service_level_columns=("Service", "Indicateur", "Objectif", "Pénalité de service"),
+    service_levels={
+        "availability": ("Service de production", "Disponibilité mensuelle", "99,5 %",
+                         "2 % de la redevance mensuelle par tranche de 0,5 % sous l'objectif"),
+        "p1_response": ("Incident de priorité 1", "Délai de prise en charge", "30 minutes",
+                        "1 % de la redevance mensuelle par heure de retard"),
+        "p1_resolution": ("Incident de priorité 1", "Résolution ou contournement", "4 heures",
+                          "2 % de la redevance mensuelle par heure de retard"),
+        "p2_response": ("Incident de priorité 2", "Délai de prise en charge", "2 heures",
+                        "0,5 % de la redevance mensuelle par manquement"),
+        "p2_resolution": ("Incident de priorité 2", "Résolution ou contournement", "1 jour ouvré",
+                          "1 % de la redevance mensuelle par manquement"),
+        "p3_resolution": ("Incident de priorité 3", "Résolution", "5 jours ouvrés", "aucune ; rapport mensuel"),
+        "service_desk": ("Centre de services", "Appels décrochés en moins de 60 secondes", "90 %",
+                         "aucune ; rapport mensuel"),
+        "delivery": ("Livraisons", "Livrées complètes à la date confirmée", "98 %",
+                     "1 % de la valeur de la livraison en retard par jour"),
+        "confirmation": ("Confirmation de commande", "Commandes confirmées sous 3 jours ouvrés", "99 %",
+                         "aucune ; rapport mensuel"),
+        "quality": ("Qualité", "Pièces défectueuses par million", "moins de 500", "remplacement gratuit"),
+        "reporting": ("Reporting", "Rapport de service mensuel remis", "au plus tard le 10e jour ouvré", "aucune"),
+        "satisfaction": ("Satisfaction", "Enquête annuelle auprès des utilisateurs", "au moins 4 sur 5",
+                         "plan d'amélioration sous 30 jours")},
+    escalation_columns=("Niveau", "Délai de réponse"),
+    escalation=(("Centre de services", "Support informatique", "4 heures"),
+                ("Responsable de service", "Gestionnaire du contrat", "2 jours ouvrés"),
+                ("Directeur de compte", "Chef de département", "5 jours ouvrés"),
+                ("Sponsor exécutif", "Sponsor exécutif", "10 jours ouvrés")),
+    price_columns=("Référence", "Désignation", "Unité", "Prix unitaire HT ({currency})"),
+    lump="forfait",
+    model="type {code}",
+    final="Dispositions finales",
+)
+
 TEXT = ContractText(
     titles={"master_services": ("Contrat-cadre de prestation de services",),
             "non_disclosure": ("Accord de confidentialité", "Engagement de confidentialité"),
@@ -271,6 +369,7 @@ TEXT = ContractText(
     clauses=_CLAUSES,
     phrases=_PHRASES,
     plan=_PLAN,
+    schedules=_SCHEDULES,
     preamble=_preamble,
     months=lambda n: f"{n} mois",
     days=lambda n: f"{n} jours",

@@ -104,6 +104,33 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class ScheduleText:
+    """Text of the definitions clause and the schedules that make a contract run to 60 pages or more.
+
+    Templates may use the role placeholders; `service_levels` rows are keyed (availability,
+    p1_response, ..., see contract_schedules) so each contract type picks the ones that fit it.
+    """
+
+    definitions_heading: str
+    definitions: tuple[str, ...]  # one defined term per paragraph, alphabetical in the language
+    interpretation: tuple[str, ...]  # paragraphs after the definitions
+    schedules_heading: str  # heading of the clause that lists the schedules
+    schedules_intro: str  # "The following Schedules form part of this Agreement: {names}."
+    schedules_review: str  # how the schedules are changed
+    schedule: str  # "Schedule {n}: {name}"
+    names: dict[str, str]  # service_levels, escalation, price_list: the schedule's name
+    intros: dict[str, str]  # the same keys and plan: the paragraph under the schedule's heading
+    service_level_columns: tuple[str, str, str, str]  # service, measure, target, service credit
+    service_levels: dict[str, tuple[str, str, str, str]]
+    escalation_columns: tuple[str, str]  # level, response time (the parties' roles head the middle columns)
+    escalation: tuple[tuple[str, str, str], ...]  # the provider's contact, the recipient's, response time
+    price_columns: tuple[str, str, str, str]  # item number, description, unit, "Unit price ({currency})"
+    lump: str  # the unit of a lump-sum price: "lump sum", "pauschal"
+    model: str  # "type {code}": a catalogue item's variants in the price list
+    final: str  # heading over the governing-law clause when schedules come before it
+
+
+@dataclass(frozen=True)
 class ContractText:
     titles: dict[str, tuple[str, ...]]  # per contract type
     roles: dict[str, tuple[Role, Role]]  # per contract type: (provider, recipient)
@@ -112,6 +139,7 @@ class ContractText:
     clauses: dict[str, Clause]  # keys as in records.CONTRACT_KINDS; a language may leave some out
     phrases: dict[str, str]  # labels and sentence templates of the layouts (same keys in every language)
     plan: Plan
+    schedules: ScheduleText
     preamble: Callable[["Words"], list[tuple[str, str]]]  # (label, paragraph) before the first clause
     months: Callable[[int], str]  # "twenty-four (24) months", "24 Monate"
     days: Callable[[int], str]
@@ -192,6 +220,18 @@ class Words:
 
     def phrase(self, key: str, **values: object) -> str:
         return self.text.phrases[key].format(**self.fill, **values)
+
+    def work_package(self, rng: random.Random, k: int) -> str:
+        """Paragraph k (from 1) of an implementation plan: a work package in three template sentences.
+
+        Names repeat with a cycle number after the last one ("Pilot phase 2"), so a plan can be any length.
+        """
+        plan = self.text.plan
+        cycle, index = divmod(k - 1, len(plan.names))
+        name = plan.names[index] + (f" {cycle + 1}" if cycle else "")
+        sentences = [s.format(**self.fill, name=name, weeks=rng.randint(2, 12), people=rng.randint(2, 6))
+                     for s in rng.sample(plan.sentences, 3)]
+        return f"{plan.label.format(n=k, name=name)}. {' '.join(sentences)}"
 
 
 def _capital(text: str) -> str:

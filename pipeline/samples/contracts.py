@@ -2,7 +2,9 @@
 
 Every layout puts the parties and the effective date on page 1 and keeps the governing-law clause
 together with the signatures on the last page. `min_pages` makes a contract run to at least that
-many pages by adding an implementation plan (work packages) before the governing-law clause.
+many pages: below LONG_CONTRACT_PAGES by an implementation plan (work packages) before the
+governing-law clause, from there on (60-300 page contracts) by a definitions clause and schedules
+(contract_schedules).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date
 import pymupdf
 
 from . import draw
+from .contract_schedules import LONG_CONTRACT_PAGES, Face, definitions_clause, schedules_clause, write_schedules
 from .contract_text import CONTRACT_KINDS, Words
 from .draw import GREY, INK, RULE, Flow, tint
 from .locales import labelled
@@ -39,7 +42,9 @@ def render_contract_pdf(record: dict, layout: str = "classic", language: str = "
     """Draw a contract record as a multi-page born-digital PDF in one of CONTRACT_LAYOUTS.
 
     The record must come from `contract_record` with the same `language` (parties are looked up by
-    name). With `min_pages`, an implementation plan makes the document at least that long.
+    name). With `min_pages`, an implementation plan makes the document at least that long; from
+    LONG_CONTRACT_PAGES on, definitions and schedules (service levels, escalation, price list,
+    implementation plan) do. A 300-page contract renders in a few seconds, about 1.7 kB a page.
     """
     words = Words(record, language)
     doc = pymupdf.open()
@@ -52,10 +57,15 @@ def _paper(words: Words) -> str:
     return COUNTRIES[words.home.country].paper
 
 
-def _clauses(words: Words) -> list[tuple[str, list[str]]]:
-    """Heading and paragraphs of every clause before the governing-law clause, in document order."""
+def _clauses(words: Words, long: bool = False) -> list[tuple[str, list[str]]]:
+    """Heading and paragraphs of every clause before the governing-law clause, in document order;
+    a `long` contract opens with the full definitions clause and ends with the list of schedules."""
     keys = [k for k in CONTRACT_KINDS[words.record["contract_type"]].clauses if k != "law"]
-    return [words.text.clauses[k](words) for k in keys if k in words.text.clauses]
+    if not long:
+        return [words.text.clauses[k](words) for k in keys if k in words.text.clauses]
+    return [definitions_clause(words),
+            *(words.text.clauses[k](words) for k in keys if k in words.text.clauses and not k.startswith("definitions")),
+            schedules_clause(words)]
 
 
 def _clause(flow: Flow, t: _Type, words: Words, number: int, heading: str, paragraphs: list[str]) -> None:
@@ -68,12 +78,16 @@ def _clause(flow: Flow, t: _Type, words: Words, number: int, heading: str, parag
 
 
 def _body(flow: Flow, t: _Type, words: Words, min_pages: int) -> int:
-    """Every clause but the last, then the plan while the document is shorter than `min_pages`;
-    returns the number the governing-law clause gets."""
-    clauses = _clauses(words)
+    """Every clause but the last, then the plan while the document is shorter than `min_pages` (from
+    LONG_CONTRACT_PAGES on: the schedules); returns the number the governing-law clause gets."""
+    long = min_pages >= LONG_CONTRACT_PAGES
+    clauses = _clauses(words, long)
     for number, (heading, paragraphs) in enumerate(clauses, 1):
         _clause(flow, t, words, number, heading, paragraphs)
     number = len(clauses) + 1
+    if long:
+        write_schedules(flow, words, Face(t.font, t.bold, t.size), min_pages)
+        return number
     if flow.doc.page_count < min_pages:
         _plan(flow, t, words, number, min_pages)
         number += 1
@@ -86,12 +100,7 @@ def _plan(flow: Flow, t: _Type, words: Words, number: int, min_pages: int) -> No
     _clause(flow, t, words, number, plan.heading, [plan.intro])
     k = 1
     while flow.doc.page_count < min_pages:
-        cycle, index = divmod(k - 1, len(plan.names))
-        name = plan.names[index] + (f" {cycle + 1}" if cycle else "")
-        sentences = [s.format(**words.fill, name=name, weeks=rng.randint(2, 12), people=rng.randint(2, 6))
-                     for s in rng.sample(plan.sentences, 3)]
-        paragraph = f"{plan.label.format(n=k, name=name)}. {' '.join(sentences)}"
-        flow.text(paragraph, t.font, t.size, indent=t.indent,
+        flow.text(words.work_package(rng, k), t.font, t.size, indent=t.indent,
                   label=words.phrase("sub", n=number, k=k + 1) if t.indent else "")
         k += 1
 
@@ -102,12 +111,24 @@ def _law_height(flow: Flow, t: _Type, words: Words) -> float:
             + flow.height(heading, t.bold, t.size + 0.5, 0, 4))
 
 
-def _closing(flow: Flow, t: _Type, words: Words, number: int) -> None:
-    """The governing-law clause, the witness line and the signatures, all on the last page."""
+def _final(words: Words, min_pages: int) -> str:
+    """The heading over the governing-law clause: "Final Provisions" after schedules, else none."""
+    return words.text.schedules.final if min_pages >= LONG_CONTRACT_PAGES else ""
+
+
+def _final_height(flow: Flow, t: _Type, final: str) -> float:
+    return flow.height(final, t.bold, t.size + 2, 0, 6) if final else 0
+
+
+def _closing(flow: Flow, t: _Type, words: Words, number: int, final: str = "") -> None:
+    """The governing-law clause (under `final`, if given), the witness line and the signatures, all on the
+    last page."""
     signatories = words.record["signatories"]
     witness = words.phrase("witness")
-    flow.need(_law_height(flow, t, words) + flow.height(witness, t.font, t.size, 0, 14) + 10
-              + _SIGNATURE_ROW * math.ceil(len(signatories) / 2))
+    flow.need(_final_height(flow, t, final) + _law_height(flow, t, words) + flow.height(witness, t.font, t.size, 0, 14)
+              + 10 + _SIGNATURE_ROW * math.ceil(len(signatories) / 2))
+    if final:
+        flow.text(final, t.bold, t.size + 2, gap=6)
     _clause(flow, t, words, number, *words.text.clauses["law"](words))
     flow.y += 10
     flow.text(witness, t.font, t.size, gap=14)
@@ -171,7 +192,7 @@ def _classic(doc: pymupdf.Document, words: Words, min_pages: int) -> None:
     flow.text(words.record["title"], "tibo", 18, align="center", gap=4)
     flow.text(words.phrase("reference", reference=words.reference), "helv", 8.5, align="center", gap=18)
     _preamble(flow, t, words)
-    _closing(flow, t, words, _body(flow, t, words, min_pages))
+    _closing(flow, t, words, _body(flow, t, words, min_pages), _final(words, min_pages))
     flow.close()
     _footers(doc, words, flow.margin)
 
@@ -195,7 +216,7 @@ def _two_column(doc: pymupdf.Document, words: Words, min_pages: int) -> None:
     flow.set_columns(2)
     number = _body(flow, t, words, min_pages)
     flow.set_columns(1)
-    _closing(flow, t, words, number)
+    _closing(flow, t, words, number, _final(words, min_pages))
     flow.close()
     for page in list(doc)[1:]:
         draw.text(page, 50, 34, f"{words.record['title']} | {words.reference}", "helv", 7.5, GREY)
@@ -225,7 +246,7 @@ def _cover_sheet(doc: pymupdf.Document, words: Words, min_pages: int) -> None:
     for i, line in enumerate(notes):
         draw.text(page, left, page.rect.height - 120 + 13 * i, line, "heit", 9.5, GREY)
     flow.new_page()
-    _closing(flow, t, words, _body(flow, t, words, min_pages))
+    _closing(flow, t, words, _body(flow, t, words, min_pages), _final(words, min_pages))
     flow.close()
     _footers(doc, words, flow.margin)
 
@@ -288,20 +309,23 @@ def _letter(doc: pymupdf.Document, words: Words, min_pages: int) -> None:
                                second_role=second["role"], date=words.date(record["effective_date"])),
                   t.font, t.size, gap=8)
     number = _body(flow, t, words, min_pages)
-    _letter_closing(flow, t, words, number)
+    _letter_closing(flow, t, words, number, _final(words, min_pages))
     flow.close()
     _footers(doc, words, flow.margin, centred=True)
 
 
-def _letter_closing(flow: Flow, t: _Type, words: Words, number: int) -> None:
-    """The governing-law paragraph, the request to countersign, the sender's and the addressee's signatures."""
+def _letter_closing(flow: Flow, t: _Type, words: Words, number: int, final: str = "") -> None:
+    """The governing-law paragraph (under `final`, if given), the request to countersign, the sender's and
+    the addressee's signatures."""
     first = words.record["parties"][0]["name"]
     ours = [s for s in words.record["signatories"] if s["party"] == first]
     theirs = [s for s in words.record["signatories"] if s["party"] != first]
     closing, yours = words.phrase("letter_closing"), words.phrase("letter_yours")
-    flow.need(_law_height(flow, t, words) + flow.height(closing, t.font, t.size, 0, 8)
+    flow.need(_final_height(flow, t, final) + _law_height(flow, t, words) + flow.height(closing, t.font, t.size, 0, 8)
               + flow.height(yours, t.font, t.size, 0, 4) + 24
               + _SIGNATURE_ROW * (math.ceil(len(ours) / 2) + math.ceil(len(theirs) / 2)))
+    if final:
+        flow.text(final, t.bold, t.size + 2, gap=6)
     _clause(flow, t, words, number, *words.text.clauses["law"](words))
     flow.y += 6
     flow.text(closing, t.font, t.size, gap=8)
