@@ -64,16 +64,26 @@ def _jpeg(image: Image.Image, quality: int, **params: object) -> bytes:
     return buffer.getvalue()
 
 
-def _scanned(image: Image.Image, rng: random.Random, options: ScanOptions) -> Image.Image:
+@dataclass(frozen=True)
+class ScannedPage:
+    """How one sheet lay on the glass: the truth an orientation check is measured against. Both
+    angles are clockwise, so turning the image back by their negatives makes the page upright."""
+
+    rotation: int  # the quarter turn, as ScanOptions.rotation
+    skew: float  # degrees the sheet was tilted, before the quarter turn (in the upright page's frame)
+
+
+def _scanned(image: Image.Image, rng: random.Random, options: ScanOptions) -> tuple[Image.Image, ScannedPage]:
     """What a sheet-fed scanner adds: skew, grey paper and toner, soft focus, sensor noise, and the
-    quarter turns of a sheet fed sideways or upside down."""
+    quarter turns of a sheet fed sideways or upside down; and how the sheet lay."""
     angle = rng.uniform(*options.skew) * rng.choice((-1, 1))
-    image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)  # counter-clockwise
     ink, paper = rng.randint(15, 40), rng.randint(226, 244)
     image = image.point(lambda v: ink + (paper - ink) * v // 255)
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(*options.blur)))
     image = ImageChops.add(image, _noise(rng, image.size, rng.uniform(*options.noise)), scale=1.0, offset=-128)
-    return image.rotate(-options.rotation, expand=True) if options.rotation else image
+    image = image.rotate(-options.rotation, expand=True) if options.rotation else image
+    return image, ScannedPage(options.rotation, -angle)
 
 
 def scan_pdf(pdf: bytes, rng: random.Random, options: ScanOptions = ScanOptions()) -> bytes:
@@ -81,10 +91,18 @@ def scan_pdf(pdf: bytes, rng: random.Random, options: ScanOptions = ScanOptions(
 
     A page scanned with rotation 90 or 270 comes out landscape, its text running up or down the page.
     """
+    return scan_pdf_with_truth(pdf, rng, options)[0]
+
+
+def scan_pdf_with_truth(pdf: bytes, rng: random.Random,
+                        options: ScanOptions = ScanOptions()) -> tuple[bytes, list[ScannedPage]]:
+    """:func:`scan_pdf` (the same bytes for the same seed) and how each page lay on the glass."""
     out = pymupdf.open()
+    truth = []
     with pymupdf.open(stream=pdf, filetype="pdf") as src:
         for page in src:
-            image = _scanned(page_image(page, options.dpi, gray=True), rng, options)
+            image, lay = _scanned(page_image(page, options.dpi, gray=True), rng, options)
+            truth.append(lay)
             width, height = page.rect.width, page.rect.height
             if options.rotation in (90, 270):
                 width, height = height, width
@@ -94,7 +112,7 @@ def scan_pdf(pdf: bytes, rng: random.Random, options: ScanOptions = ScanOptions(
     stamp = "D:20250101120000Z"
     out.set_metadata({"title": "", "author": "", "subject": "", "keywords": "", "creator": "Canon iR-ADV C5535",
                       "producer": "Canon iR-ADV C5535 PDF", "creationDate": stamp, "modDate": stamp})
-    return out.tobytes(garbage=4, deflate=True, no_new_id=True)
+    return out.tobytes(garbage=4, deflate=True, no_new_id=True), truth
 
 
 EXIF_ORIENTATION = 0x0112
