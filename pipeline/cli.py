@@ -16,10 +16,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .classify import choose_schema
 from .config import Settings
 from .runner import Progress as RunProgress
 from .runner import RunSummary
-from .schemas import SchemaError, load_schema
+from .schemas import SchemaError
 from .sources import SourceError
 
 if TYPE_CHECKING:
@@ -39,7 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     run = commands.add_parser("run", help="extract records from documents into Parquet")
     run.add_argument("inputs", nargs="+", help="files or folders (searched recursively)")
-    run.add_argument("--schema", required=True, help="schema name (schemas/NAME.json) or a JSON Schema file")
+    run.add_argument("--schema", required=True, help="schema name (schemas/NAME.json), a JSON Schema file, or "
+                                                      "'auto': classify each document among the known schemas")
+    run.add_argument("--schema-dir", action="append", default=[], metavar="DIR",
+                     help="more schemas (*.json) for --schema auto, besides schemas/ (repeatable)")
     run.add_argument("--out", required=True, help="output folder")
     run.add_argument("--verbose", action="store_true", help="show vLLM's own INFO logs")
     _add_settings_flags(run)
@@ -93,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_batch
 
     settings = settings_from_args(args)
-    schema = load_schema(args.schema)  # fail on a bad schema before loading a model
+    schema = choose_schema(args.schema, args.schema_dir)  # fail on a bad schema before loading a model
     engine = create_engine(settings, verbose=args.verbose)
     try:
         if console.is_terminal:
@@ -126,6 +130,7 @@ def print_summary(summary: RunSummary) -> None:
         ("pages", summary.pages), ("results", summary.results),
         ("  with business-rule flags", summary.flagged), ("errors", sum(summary.errors.values())),
         *[(f"  {kind}", n) for kind, n in sorted(summary.errors.items())],
+        *[(f"routed to {name}", n) for name, n in sorted(summary.routed.items())],
         ("prompt tokens", summary.prompt_tokens), ("output tokens", summary.output_tokens),
         ("wall time (s)", f"{summary.seconds:.1f}"), ("pages / s", f"{summary.pages_per_second:.2f}"),
         ("first result after (s)", f"{summary.first_result_seconds or 0:.1f}"),
@@ -134,7 +139,8 @@ def print_summary(summary: RunSummary) -> None:
     for name, value in rows:
         table.add_row(name, str(value))
     report_console().print(table)
-    print(f"{'resumed and committed' if summary.resumed else 'committed'}: {summary.manifest}")
+    for manifest in summary.manifests or [summary.manifest]:
+        print(f"{'resumed and committed' if summary.resumed else 'committed'}: {manifest}")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

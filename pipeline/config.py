@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     request_timeout: float = Field(600.0, gt=0, description="Seconds per HTTP request to a server.")
     max_concurrency: int = Field(64, ge=1, description="HTTP requests in flight across all servers.")
     model: str = Field(DEFAULT_MODEL, description="Hugging Face id or local path of the checkpoint.")
-    max_model_len: int = Field(32768, description="Context length the engine reserves per request.")
+    max_model_len: int = Field(-1, ge=-1, description="Context per request in tokens; -1: the model's own (Gemma 4 "
+                                                      "12B: 262,144), reduced by vLLM to what the KV cache holds. "
+                                                      "A document that does not fit goes in page windows.")
     dtype: str = Field("auto", description="Weight/activation dtype passed to vLLM.")
     max_num_seqs: int | None = Field(None, ge=1, description="Requests the engine decodes concurrently; default "
                                                              "from the GPU's memory (see pipeline/hardware.py).")
@@ -61,13 +63,24 @@ class Settings(BaseSettings):
     retry_temperature: float = Field(0.3, ge=0)
     max_attempts: int = Field(2, ge=1, description="Attempts per document before it becomes an error row.")
 
+    classify_pages: int = Field(2, ge=1, description="With --schema auto: pages of a document shown to the "
+                                                     "classifier that picks its schema.")
+
     # Rendering
     renderer: Literal["pymupdf", "pdfium"] = Field(
         "pymupdf", description="PDF renderer: PyMuPDF (AGPL) or PDFium via pypdfium2 (Apache-2.0)."
     )
     dpi: int | None = Field(None, description="Fixed render DPI; default: fit the image-token budget.")
     max_side_px: int = Field(2048, description="Longest side of a rendered page, in pixels.")
-    max_pages: int = Field(50, ge=1, description="Pages per document; longer documents are error rows.")
+    max_pages: int = Field(500, ge=1, description="Safety cap on pages per document (longer ones are error rows "
+                                                  "too_many_pages); not the limit of one request: see window_pages.")
+    window_pages: int | None = Field(None, ge=1, description="Most pages per request, a cost cap; longer documents "
+                                                             "are read in page windows and merged. Default: as "
+                                                             "many as the context holds.")
+    window_overlap: int = Field(2, ge=0, description="Pages two consecutive windows share, so that a table or "
+                                                     "clause cut at a window's edge is read whole in one of them.")
+    upright: bool = Field(True, description="Detect and undo the quarter turns and skew of pages without a text "
+                                            "layer (scans, photos) before the model sees them.")
     max_file_mb: float = Field(200.0, gt=0, description="Bytes per input file, in MiB.")
     max_image_pixels: int = Field(100_000_000, description="Pixels per source image (decompression bombs).")
     include_text_layer: bool = Field(True, description="Send the PDF text layer with the page images.")

@@ -36,6 +36,8 @@ import psutil
 
 from .config import Settings
 
+TYPICAL_REQUEST_TOKENS = 32768  # a long invoice or contract at 280 image tokens a page, with its text
+
 
 @dataclass(frozen=True)
 class Host:
@@ -98,31 +100,46 @@ def resolve(settings: Settings, host: Host | None = None) -> Settings:
 
 
 def cpu_kv_cache_gib(settings: Settings, available_bytes: int | None = None) -> int:
-    """GiB of KV cache for vLLM on the CPU (``VLLM_CPU_KVCACHE_SPACE``): room for
-    ``max_num_seqs`` requests of ``max_model_len`` tokens of this model, at least 1 GiB and at
-    most half the memory available. vLLM's own default, 90 % of the memory, fails to start on a
+    """GiB of KV cache for vLLM on the CPU (``VLLM_CPU_KVCACHE_SPACE``): room for one request of
+    the whole context (``max_model_len``, or the model's own when it is -1) and for
+    ``max_num_seqs`` requests of up to ``TYPICAL_REQUEST_TOKENS``, at least 1 GiB and at most
+    half the memory available. vLLM's own default, 90 % of the memory, fails to start on a
     machine where anything else runs."""
     available = psutil.virtual_memory().available if available_bytes is None else available_bytes
     ceiling = max(1, int(available / 2**30 / 2))
-    per_token = kv_bytes_per_token(Path(settings.model))
-    if per_token is None:
+    model = Path(settings.model)
+    per_token = kv_bytes_per_token(model)
+    context = settings.max_model_len if settings.max_model_len > 0 else model_context(model)
+    if per_token is None or context is None:
         return ceiling
-    wanted = per_token * settings.max_model_len * (settings.max_num_seqs or 1)
-    return max(1, min(ceiling, -(-wanted // 2**30)))
+    tokens = max(context, min(context, TYPICAL_REQUEST_TOKENS) * (settings.max_num_seqs or 1))
+    return max(1, min(ceiling, -(-per_token * tokens // 2**30)))
+
+
+def model_context(model: Path) -> int | None:
+    """The context length a local checkpoint declares (``max_position_embeddings``)."""
+    positions = _text_config(model).get("max_position_embeddings")
+    return int(positions) if positions else None
 
 
 def kv_bytes_per_token(model: Path) -> int | None:
     """KV cache bytes per token of a local checkpoint (all layers, bf16, K and V), from its
     config.json; None when the model is not a local folder."""
-    try:
-        config = json.loads((model / "config.json").read_text())
-    except (OSError, ValueError):
+    text = _text_config(model)
+    if not text:
         return None
-    text = config.get("text_config", config)
     layers = int(text.get("num_hidden_layers", 0))
     heads = int(text.get("num_key_value_heads") or text.get("num_attention_heads") or 0)
     head_dim = int(text.get("head_dim") or int(text.get("hidden_size", 0)) // max(1, int(text.get("num_attention_heads", 1))))
     return layers * heads * head_dim * 2 * 2
+
+
+def _text_config(model: Path) -> dict:
+    try:
+        config = json.loads((model / "config.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return config.get("text_config", config)
 
 
 def configure_cpu_kv_cache(settings: Settings, host: Host) -> None:

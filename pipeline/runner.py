@@ -9,6 +9,13 @@ engine. A *window* is only the unit of progress, of writing and of Prefect task 
 ``extract(i)`` returns once as many documents have finished as the first i+1 windows hold, and
 writes what has finished, while the requests of later windows keep the engine busy.
 
+A document goes to the engine whole while it fits the context; a longer one (or one over
+``window_pages``) as page windows whose records are merged (windows.py, merge.py): the document
+ends when all its windows have, as one row. A window the engine refuses as too long is split in
+two. A window whose answer stays invalid after the retries is a flag on the merged record
+(``window_failed``); only a document none of whose windows gave a record is an error row. With
+``--schema auto`` a short classification request comes first (classify.py).
+
 The accounting invariant holds here: every discovered document ends as exactly one row in
 ``results`` or in ``errors`` (or is skipped because a committed row for the same versions
 exists). Exceptions from a stage become error rows, never a lost document.
@@ -22,19 +29,22 @@ answer kept for inspection."""
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import time
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .classify import AUTO, CLASSIFY_MAX_TOKENS, SchemaChoice
 from .config import Settings
-from .dataset import commit_run, done_documents, job_fingerprint, start_run
+from .dataset import Run, commit_run, done_documents, job_fingerprint, start_run
 from .engines import Engine, Generation, GenerationRequest
 from .hardware import resolve
+from .merge import WindowRecord, merge_windows
 from .prompt import PROMPT_VERSION, build_messages
 from .render import RenderedDocument, RenderFailure, RenderOptions, Skipped
 from .render_pool import RenderPool
@@ -42,7 +52,8 @@ from .schemas import DocumentSchema
 from .sink import ErrorRow, ParquetSink, ResultRow
 from .sources import discover, normalise
 from .storage import S3Options, Store
-from .validate import Validation, validate_answer
+from .validate import Validation, validate_answer, validate_record
+from .windows import halves, over_context, page_costs, plan_windows, window_schema
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +81,8 @@ class RunSummary:
     engine_starved_seconds: float = 0.0  # free engine slots while documents were still upstream
     streaming_seconds: float = 0.0  # from the first request submitted to the last answer
     peak_in_engine: int = 0  # most requests in the engine at once
+    manifests: list[str] = field(default_factory=list)  # one per schema with --schema auto
+    routed: Counter[str] = field(default_factory=Counter)  # --schema auto: documents per schema
 
     def add(self, window: RunSummary) -> None:
         """Add one window's counts."""
@@ -106,6 +119,7 @@ def render_options(settings: Settings) -> RenderOptions:
         max_soft_tokens=settings.max_soft_tokens, renderer=settings.renderer, dpi=settings.dpi,
         max_side_px=settings.max_side_px, max_pages=settings.max_pages,
         max_file_bytes=int(settings.max_file_mb * 2**20), max_image_pixels=settings.max_image_pixels,
+        upright=settings.upright,
     )
 
 
@@ -116,14 +130,16 @@ def s3_options(settings: Settings) -> S3Options:
 
 def run_batch(
     inputs: Sequence[str | Path],
-    schema: DocumentSchema,
+    schema: DocumentSchema | SchemaChoice,
     out: str | Path,
     settings: Settings,
     engine: Engine,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> RunSummary:
     """Extract ``schema`` records from every document under ``inputs`` into the Parquet dataset
-    at ``out`` (a folder or s3://bucket/prefix), then commit the run (see dataset.py).
+    at ``out`` (a folder or s3://bucket/prefix), then commit the run (see dataset.py). With a
+    :class:`~pipeline.classify.SchemaChoice`, each document is classified first and goes to the
+    schema it is classified as.
 
     Documents already committed for the same schema version, model and prompt version are
     skipped (unless ``settings.reprocess``); a killed run with the same job is resumed.
@@ -138,56 +154,99 @@ def run_batch(
 
 
 @dataclass
+class _Route:
+    """Where one schema's rows go: its run (partition, resume, manifest) and its writer. With
+    ``--schema auto`` the route ``auto`` (schema None) takes the documents that never got one."""
+
+    schema: DocumentSchema | None
+    run: Run
+    sink: ParquetSink
+    documents: int = 0  # documents sent this way
+    results: list[ResultRow] = field(default_factory=list)  # finished, not yet written
+    errors: list[ErrorRow] = field(default_factory=list)
+    written: Counter[str] = field(default_factory=Counter)  # "results", "errors" written so far
+
+
+@dataclass
 class _Pending:
-    """A rendered document on its way through the engine."""
+    """A rendered document on its way through the engine: its classification (``--schema
+    auto``), then one extraction request, or one per page window of a long document."""
 
     source: str
     doc: RenderedDocument
-    messages: list
-    max_tokens: int
-    attempts: int = 0
+    schema: DocumentSchema | None  # None until classified
     submitted: float = 0.0  # perf_counter of the first submission
+    requests: list[_Request] = field(default_factory=list)  # the extraction requests, in page order
+    ended: bool = False  # its row is written or waiting: later answers for it are dropped
+
+
+@dataclass
+class _Request:
+    """One engine request of a document: a classification, the whole document, or one window."""
+
+    pending: _Pending
+    pages: range
+    max_tokens: int
+    classify: bool = False
+    attempts: int = 0
     last: Generation | None = None
     check: Validation | None = None
+    done: bool = False
 
 
 class Batch:
     """One run as steps a scheduler can drive: ``extract(i)`` for each of ``windows``, then
     ``commit()``. Leaving the ``with`` block publishes what was written, committed or not, so a
-    later start resumes from there."""
+    later start resumes from there.
 
-    def __init__(self, inputs: Sequence[str | Path], schema: DocumentSchema, out: str | Path,
+    ``schema`` is one schema, or a :class:`~pipeline.classify.SchemaChoice` (``--schema auto``):
+    each document is then classified first and its rows go to its schema's partitions."""
+
+    def __init__(self, inputs: Sequence[str | Path], schema: DocumentSchema | SchemaChoice, out: str | Path,
                  settings: Settings, engine: Engine, on_progress: Callable[[Progress], None] | None = None) -> None:
         self._started = time.perf_counter()
         settings = resolve(settings)
-        self.schema, self.settings, self.engine = schema, settings, engine
+        self.settings, self.engine = settings, engine
+        self.choice = schema if isinstance(schema, SchemaChoice) else None
         self.s3 = s3_options(settings)
         self.store = Store(str(out), self.s3)
         sources = discover(list(inputs), self.s3)
-        fingerprint = job_fingerprint(normalise(list(inputs)), schema.name, schema.version, engine.model,
-                                      PROMPT_VERSION, settings.reprocess)
-        self.run = start_run(self.store, fingerprint, schema_name=schema.name, schema_version=schema.version,
-                             model=engine.model, prompt_version=PROMPT_VERSION,
-                             max_soft_tokens=settings.max_soft_tokens)
-        self._done_before = frozenset(done_documents(self.store, self.run, settings.reprocess))
+        job = normalise(list(inputs))
+        schemas = list(self.choice.schemas) if self.choice else [schema]
+        self.routes = {s.name: self._route(job, s.name, s.version, s) for s in schemas}
+        if self.choice:
+            self.routes[AUTO] = self._route(job, AUTO, self.choice.version, None)
+        self._fallback = self.routes[AUTO if self.choice else schemas[0].name]  # rows before a schema is known
+        self.run = self._fallback.run
+        self._done_before = frozenset().union(*(done_documents(self.store, r.run, settings.reprocess)
+                                                for r in self.routes.values()))
         log.info("%s run %s: %d documents, %d already done", "resuming" if self.run.resumed else "starting",
                  self.run.run_id, len(sources), len(self._done_before))
         self.windows = [sources[i:i + settings.window] for i in range(0, len(sources), settings.window)]
-        self.summary = RunSummary(run_id=self.run.run_id, schema=f"{schema.name}@{schema.version}",
-                                  model=engine.model, resumed=self.run.resumed, documents=len(sources))
-        self.sink = ParquetSink(self.store, schema, self.run, settings.file_rows, settings.file_seconds)
+        self.summary = RunSummary(run_id=self.run.run_id, schema=_label(schema), model=engine.model,
+                                  resumed=self.run.resumed, documents=len(sources))
+        self._fallback.documents = len(sources)
+        self._context = _context(settings, engine)
         self._on_progress = on_progress
         self._last_report = time.perf_counter()
         self._pool: RenderPool | None = None
         self._upstream = deque(sources)  # not yet given to the render pool
         self._rendering: dict[Future, str] = {}
-        self._ready: deque[_Pending] = deque()  # rendered, request not yet submitted
-        self._in_engine: dict[int, _Pending] = {}
+        self._ready: deque[_Request] = deque()  # to be submitted
+        self._in_engine: dict[int, _Request] = {}
+        self._documents_in_engine = 0  # documents with a request ready or in the engine
         self._finished = 0  # documents with a row (or skipped), written or not
-        self._results: list[ResultRow] = []
-        self._errors: list[ErrorRow] = []
         self._counts = self._empty_counts()  # of the finished rows not yet written
         self._clock: float | None = None  # perf_counter of the last stream step, once streaming
+        self._window_schemas: dict[str, DocumentSchema] = {}
+
+    def _route(self, job: list[str], name: str, version: str, schema: DocumentSchema | None) -> _Route:
+        settings = self.settings
+        fingerprint = job_fingerprint(job, f"{AUTO}/{name}" if self.choice else name, version, self.engine.model,
+                                      PROMPT_VERSION, settings.reprocess)
+        run = start_run(self.store, fingerprint, schema_name=name, schema_version=version, model=self.engine.model,
+                        prompt_version=PROMPT_VERSION, max_soft_tokens=settings.max_soft_tokens)
+        return _Route(schema, run, ParquetSink(self.store, schema, run, settings.file_rows, settings.file_seconds))
 
     def __enter__(self) -> Batch:
         memory = self.settings.render_memory_mb * 2**20
@@ -198,7 +257,8 @@ class Batch:
     def __exit__(self, *exc_info: object) -> None:
         if self._pool is not None:
             self._pool.close()
-        self.sink.close()  # publish what was written, so a rerun resumes from here
+        for route in self.routes.values():
+            route.sink.close()  # publish what was written, so a rerun resumes from here
 
     def extract(self, index: int) -> None:
         """Stream until as many documents have finished as windows 0..``index`` hold, then write
@@ -217,18 +277,23 @@ class Batch:
         """Tell ``on_progress`` where the run stands."""
         self._last_report = time.perf_counter()
         if self._on_progress is not None:
+            unwritten = sum(len(r.errors) for r in self.routes.values())
             self._on_progress(Progress(
                 done=self._finished, total=self.summary.documents, pages=self.summary.pages + self._counts.pages,
-                errors=sum(self.summary.errors.values()) + len(self._errors),
+                errors=sum(self.summary.errors.values()) + unwritten,
                 seconds=self._last_report - self._started))
 
     def commit(self) -> RunSummary:
-        """Publish the last files and write the run's manifest (its commit point)."""
-        self.sink.close()
+        """Publish the last files and write each route's manifest (its run's commit point)."""
         summary = self.summary
-        counts = {"documents": summary.documents, "skipped": summary.skipped, "results": summary.results,
-                  "errors": sum(summary.errors.values())}
-        commit_run(self.store, self.run, counts, self.sink.files)
+        for name, route in self.routes.items():
+            route.sink.close()
+            counts = {"documents": route.documents, "skipped": summary.skipped if route is self._fallback else 0,
+                      "results": route.written["results"], "errors": route.written["errors"]}
+            commit_run(self.store, route.run, counts, route.sink.files)
+            summary.manifests.append(self.store.uri(f"_manifests/{route.run.run_id}.json"))
+            if route.schema is not None and self.choice:
+                summary.routed[name] = route.documents
         summary.manifest = self.store.uri(f"_manifests/{self.run.run_id}.json")
         summary.seconds = time.perf_counter() - self._started
         return summary
@@ -253,64 +318,188 @@ class Batch:
         self._account()
         if self._in_engine:
             for key, generation in self.engine.poll(0.05 if self._rendering else 1.0):
-                if (pending := self._in_engine.pop(key, None)) is not None:
-                    self._answered(pending, generation)
+                if (request := self._in_engine.pop(key, None)) is not None:
+                    self._answered(request, generation)
         self._account()
 
     def _in_flight(self) -> int:
-        return len(self._rendering) + len(self._ready) + len(self._in_engine)
+        return len(self._rendering) + self._documents_in_engine
 
     def _rendered(self, source: str, doc: RenderedDocument | RenderFailure | Skipped) -> None:
         if isinstance(doc, Skipped):
             self._counts.skipped += 1
             self._finished += 1
         elif isinstance(doc, RenderFailure):
-            self._error(ErrorRow(doc.sha256, source, doc.stage, doc.error_type, doc.message, 0, _now()))
+            self._error(self._fallback, ErrorRow(doc.sha256, source, doc.stage, doc.error_type, doc.message, 0,
+                                                 _now()))
         else:
             self._counts.pages += len(doc.pages)
-            max_text = self.settings.max_text_chars if self.settings.include_text_layer else 0
-            try:
-                messages = build_messages(doc, self.schema, max_text)
-            except Exception as exc:
-                self._error(ErrorRow(doc.sha256, source, "prompt", type(exc).__name__, str(exc), 0, _now()))
-                return
-            self._ready.append(_Pending(source, doc, messages, max_tokens=self.settings.max_tokens))
+            self._documents_in_engine += 1
+            pending = _Pending(source, doc, schema=None if self.choice else self._fallback.schema)
+            if self.choice:
+                pages = range(min(self.settings.classify_pages, len(doc.pages)))
+                self._ready.append(_Request(pending, pages, CLASSIFY_MAX_TOKENS, classify=True))
+            else:
+                self._plan(pending)
 
-    def _submit(self, pending: _Pending) -> None:
+    def _plan(self, p: _Pending) -> None:
+        """Queue the document's extraction: one request, or one per page window (windows.py)."""
+        max_text = self._max_text()
+        texts = [len(page.text) if max_text else 0 for page in p.doc.pages]
+        budget = None if self._context is None else self._context - self.settings.max_tokens
+        plan = plan_windows(page_costs(texts, self.settings.max_soft_tokens), budget, self.settings.window_overlap,
+                            max_text, self.settings.window_pages)
+        p.requests = [_Request(p, pages, self.settings.max_tokens) for pages in plan]
+        self._ready.extend(p.requests)
+
+    def _max_text(self) -> int:
+        return self.settings.max_text_chars if self.settings.include_text_layer else 0
+
+    def _submit(self, request: _Request) -> None:
+        p = request.pending
+        if p.ended:
+            return
+        try:
+            if request.classify:
+                assert self.choice is not None
+                messages, schema = self.choice.messages(p.doc, request.pages), self.choice.answer_schema
+            else:
+                assert p.schema is not None
+                messages = build_messages(p.doc, p.schema, self._max_text(), request.pages)
+                schema = self._request_schema(p, request).schema
+        except Exception as exc:
+            self._failed(p, ErrorRow(p.doc.sha256, p.source, "prompt", type(exc).__name__, str(exc), 0, _now()))
+            return
         key = next(_KEYS)
-        if not pending.submitted:
-            pending.submitted = time.perf_counter()
-        self._in_engine[key] = pending
-        self.engine.submit(key, _request(pending, self.schema, self.settings))
+        if not p.submitted:
+            p.submitted = time.perf_counter()
+        self._in_engine[key] = request
+        first = request.attempts == 0
+        self.engine.submit(key, GenerationRequest(
+            messages=messages, schema=schema, max_tokens=request.max_tokens,
+            temperature=self.settings.temperature if first else self.settings.retry_temperature,
+            seed=self.settings.seed + request.attempts))
         self.summary.peak_in_engine = max(self.summary.peak_in_engine, len(self._in_engine))
 
-    def _answered(self, p: _Pending, gen: Generation) -> None:
+    def _request_schema(self, p: _Pending, request: _Request) -> DocumentSchema:
+        """The schema a request is held to: the document's, or, for a window of a longer
+        document, its relaxed form (windows.window_schema)."""
+        assert p.schema is not None
+        if len(request.pages) == len(p.doc.pages):
+            return p.schema
+        if p.schema.name not in self._window_schemas:
+            self._window_schemas[p.schema.name] = replace(p.schema, schema=window_schema(p.schema.schema))
+        return self._window_schemas[p.schema.name]
+
+    def _answered(self, request: _Request, gen: Generation) -> None:
+        p = request.pending
+        if p.ended:
+            return  # the document already ended (its prompt failed)
         if self.summary.first_result_seconds is None:
             self.summary.first_result_seconds = time.perf_counter() - self._started
-        p.attempts += 1
-        p.last = gen
+        request.attempts += 1
+        request.last = gen
         self._counts.prompt_tokens += gen.prompt_tokens
         self._counts.output_tokens += gen.output_tokens
-        if gen.error is not None:
-            self._error(ErrorRow(p.doc.sha256, p.source, "engine", "engine_error", gen.error, p.attempts, _now()))
-            return
-        p.check = validate_answer(gen.text, gen.finish_reason, self.schema)
-        if p.check.ok:
-            self._results.append(_result_row(p))
-            self._counts.results += 1
-            self._counts.flagged += bool(p.check.flags)
-            self._finished += 1
-        elif p.attempts < self.settings.max_attempts:
-            if p.check.error_type == "truncated_output":
-                p.max_tokens = min(2 * p.max_tokens, self.settings.max_model_len)
-            self._submit(p)
+        if gen.error is not None and not request.classify and len(request.pages) > 1 and over_context(gen.error):
+            # The estimate fell short for this window: read it as two shorter ones.
+            parts = [_Request(p, pages, request.max_tokens) for pages in halves(request.pages,
+                                                                                  self.settings.window_overlap)]
+            at = p.requests.index(request)
+            p.requests[at:at + 1] = parts
+            self._ready.extend(parts)
+        elif gen.error is not None and request.classify:
+            self._failed(p, ErrorRow(p.doc.sha256, p.source, "classify", "engine_error", gen.error, request.attempts,
+                                     _now()))
+        elif request.classify:
+            self._classified(request, gen)
         else:
-            self._error(ErrorRow(p.doc.sha256, p.source, "validate", p.check.error_type, p.check.message,
-                                 p.attempts, _now(), last_answer=gen.text))
+            self._checked(request, gen)
 
-    def _error(self, row: ErrorRow) -> None:
-        self._errors.append(row)
+    def _classified(self, request: _Request, gen: Generation) -> None:
+        assert self.choice is not None
+        p = request.pending
+        named = self.choice.named(gen.text) if gen.finish_reason != "length" else None
+        if named in self.choice.by_name:
+            p.schema = self.choice.by_name[named]
+            self.routes[p.schema.name].documents += 1
+            self._plan(p)
+        elif named is None and request.attempts < self.settings.max_attempts:
+            self._ready.append(request)  # an answer that names nothing: ask again
+        else:
+            known = ", ".join(self.choice.by_name)
+            self._failed(p, ErrorRow(p.doc.sha256, p.source, "classify", "unclassified",
+                                     f"the classifier answered {gen.text[:200]!r}; known schemas: {known}",
+                                     request.attempts, _now(), last_answer=gen.text))
+
+    def _checked(self, request: _Request, gen: Generation) -> None:
+        p = request.pending
+        assert p.schema is not None
+        if gen.error is not None:  # the engine could not run it: retrying the same prompt would not help
+            request.check = Validation(error_type="engine_error", message=gen.error)
+        else:
+            request.check = validate_answer(gen.text, gen.finish_reason, self._request_schema(p, request))
+        if not request.check.ok and request.check.error_type != "engine_error" and \
+                request.attempts < self.settings.max_attempts:
+            if request.check.error_type == "truncated_output":
+                request.max_tokens = min(2 * request.max_tokens, self._context or 2 * request.max_tokens)
+            self._ready.append(request)
+            return
+        request.done = True
+        if all(r.done for r in p.requests):
+            self._finish(p)
+
+    def _finish(self, p: _Pending) -> None:
+        """Every extraction request of ``p`` has ended: one result row (the windows merged), or
+        an error row when no request gave a valid record."""
+        assert p.schema is not None
+        route = self.routes[p.schema.name]
+        good = [r for r in p.requests if r.check is not None and r.check.ok]
+        if not good:
+            last = p.requests[-1]
+            assert last.check is not None and last.last is not None
+            engine = last.check.error_type == "engine_error"
+            self._failed(p, ErrorRow(p.doc.sha256, p.source, "engine" if engine else "validate",
+                                     last.check.error_type or "", last.check.message,
+                                     max(r.attempts for r in p.requests), _now(),
+                                     last_answer=None if engine else last.last.text))
+            return
+        check = good[0].check
+        if len(p.requests) > 1:
+            merged = merge_windows([WindowRecord(r.pages.start + 1, r.pages.stop, r.check.record)
+                                    for r in good if r.check is not None and r.check.record is not None],
+                                   p.schema.schema)
+            check = validate_record(merged.record, p.schema)
+            if not check.ok:
+                self._failed(p, ErrorRow(p.doc.sha256, p.source, "merge", check.error_type or "", check.message,
+                                         max(r.attempts for r in p.requests), _now(),
+                                         last_answer=json.dumps(merged.record, ensure_ascii=False)))
+                return
+            check.flags = merged.flags + check.flags + [
+                f"window_failed: pages {r.pages.start + 1}-{r.pages.stop}: {r.check.error_type}: {r.check.message}"
+                for r in p.requests if r not in good and r.check is not None]
+        assert check is not None and check.record is not None
+        route.results.append(_result_row(p, check))
+        self._counts.results += 1
+        self._counts.flagged += bool(check.flags)
+        self._ended(p)
+
+    def _failed(self, p: _Pending, row: ErrorRow) -> None:
+        """``p`` ends as an error row; answers still coming for its other requests are dropped."""
+        route = self.routes[p.schema.name] if p.schema is not None else self._fallback
+        route.errors.append(row)
         self._counts.errors[row.error_type] += 1
+        self._ended(p)
+
+    def _error(self, route: _Route, row: ErrorRow) -> None:
+        """A document that failed before it reached the engine."""
+        route.errors.append(row)
+        self._counts.errors[row.error_type] += 1
+        self._finished += 1
+
+    def _ended(self, p: _Pending) -> None:
+        p.ended = True
+        self._documents_in_engine -= 1
         self._finished += 1
 
     def _account(self) -> None:
@@ -329,32 +518,41 @@ class Batch:
             self.summary.engine_starved_seconds += elapsed
 
     def _write(self) -> None:
-        self.sink.write(self._results, self._errors)
+        for route in self.routes.values():
+            route.sink.write(route.results, route.errors)
+            route.written.update(results=len(route.results), errors=len(route.errors))
+            route.results, route.errors = [], []
         self.summary.add(self._counts)  # only now: a write that failed (and may be retried) counts nothing
-        self._results, self._errors, self._counts = [], [], self._empty_counts()
+        self._counts = self._empty_counts()
 
     def _empty_counts(self) -> RunSummary:
         return RunSummary(run_id=self.run.run_id, schema=self.summary.schema, model=self.engine.model)
 
 
-def _request(p: _Pending, schema: DocumentSchema, settings: Settings) -> GenerationRequest:
-    first = p.attempts == 0
-    return GenerationRequest(
-        messages=p.messages,
-        schema=schema.schema,
-        max_tokens=p.max_tokens,
-        temperature=settings.temperature if first else settings.retry_temperature,
-        seed=settings.seed + p.attempts,
-    )
+def _context(settings: Settings, engine: Engine) -> int | None:
+    """Tokens a request may hold: the engine's context, or less when ``max_model_len`` says so
+    (an engine may serve a longer one than this run wants to pay for)."""
+    limits = [n for n in (engine.context, settings.max_model_len) if n is not None and n > 0]
+    return min(limits, default=None)
 
 
-def _result_row(p: _Pending) -> ResultRow:
-    assert p.last is not None and p.check is not None and p.check.record is not None
+def _label(schema: DocumentSchema | SchemaChoice) -> str:
+    if isinstance(schema, SchemaChoice):
+        return f"{AUTO}({', '.join(f'{s.name}@{s.version}' for s in schema.schemas)})"
+    return f"{schema.name}@{schema.version}"
+
+
+def _result_row(p: _Pending, check: Validation) -> ResultRow:
+    assert check.record is not None
+    finals = [r.last for r in p.requests if r.last is not None]
     return ResultRow(
         document_id=p.doc.sha256, source=p.source, page_count=len(p.doc.pages),
-        has_text_layer=p.doc.has_text_layer, record=p.check.record, flags=p.check.flags,
-        attempts=p.attempts, prompt_tokens=p.last.prompt_tokens, output_tokens=p.last.output_tokens,
-        render_seconds=p.doc.seconds, engine_seconds=time.perf_counter() - p.submitted, extracted_at=_now(),
+        has_text_layer=p.doc.has_text_layer, record=check.record, flags=check.flags,
+        attempts=max(r.attempts for r in p.requests), prompt_tokens=sum(g.prompt_tokens for g in finals),
+        output_tokens=sum(g.output_tokens for g in finals), render_seconds=p.doc.seconds,
+        engine_seconds=time.perf_counter() - p.submitted, extracted_at=_now(), windows=len(p.requests),
+        corrections=[{"page": number, "rotation": page.rotation, "skew": page.skew}
+                     for number, page in enumerate(p.doc.pages, 1) if page.rotation or page.skew],
     )
 
 

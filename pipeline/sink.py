@@ -47,6 +47,8 @@ class ResultRow:
     render_seconds: float
     engine_seconds: float
     extracted_at: datetime
+    windows: int = 1  # requests the record was read in (page windows, merged)
+    corrections: list[dict[str, Any]] = field(default_factory=list)  # pages turned or deskewed before reading
 
 
 @dataclass
@@ -70,6 +72,12 @@ RUN_COLUMNS = [
 ]
 
 
+# A page the renderer turned upright (rotation: degrees clockwise, 0/90/180/270) or deskewed
+# (skew: degrees), numbered from 1.
+CORRECTION = pa.struct([pa.field("page", pa.int32()), pa.field("rotation", pa.int32()),
+                        pa.field("skew", pa.float32())])
+
+
 def results_schema(record_type: pa.DataType) -> pa.Schema:
     return pa.schema([
         pa.field("document_id", pa.string(), nullable=False),
@@ -86,6 +94,8 @@ def results_schema(record_type: pa.DataType) -> pa.Schema:
         pa.field("output_tokens", pa.int32()),
         pa.field("render_seconds", pa.float64()),
         pa.field("engine_seconds", pa.float64()),
+        pa.field("windows", pa.int32()),
+        pa.field("corrections", pa.list_(CORRECTION)),
     ])
 
 
@@ -133,10 +143,13 @@ def _sink_errors() -> Iterator[None]:
 class ParquetSink:
     """Appends one writer's rows of a run to rolling files in the run's partitions."""
 
-    def __init__(self, store: Store, schema: DocumentSchema, run: Run,
+    def __init__(self, store: Store, schema: DocumentSchema | None, run: Run,
                  file_rows: int = 100_000, file_seconds: float = 600.0) -> None:
-        record_type, self._convert_record = arrow_column(schema.schema)
-        self.schemas = {"results": results_schema(record_type), "errors": ERRORS_SCHEMA}
+        """``schema`` None: a writer of errors only (documents that never got a schema)."""
+        self.schemas = {"errors": ERRORS_SCHEMA}
+        if schema is not None:
+            record_type, self._convert_record = arrow_column(schema.schema)
+            self.schemas["results"] = results_schema(record_type)
         self.store, self.run = store, run
         self.file_rows, self.file_seconds = file_rows, file_seconds
         self.writer_id = uuid.uuid4().hex[:8]

@@ -243,8 +243,8 @@ def _config_dict(vocab_size: int) -> dict[str, Any]:
         "hidden_size_per_layer_input": 0,
         "intermediate_size": 128,
         "layer_types": ["sliding_attention", "full_attention"],
-        # Real: 262144. vLLM sizes its rotary tables by this; CPU tests never need more.
-        "max_position_embeddings": 32768,
+        # As the real model, so the long-context paths (max_model_len up to 262,144) run in tests.
+        "max_position_embeddings": 262144,
         "num_attention_heads": 4,
         "num_global_key_value_heads": 1,
         "num_hidden_layers": 2,

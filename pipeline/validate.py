@@ -37,6 +37,12 @@ def validate_answer(text: str, finish_reason: str | None, schema: DocumentSchema
         record = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         return Validation(error_type="invalid_json", message=f"{exc.msg} at character {exc.pos}")
+    return validate_record(record, schema)
+
+
+def validate_record(record: Any, schema: DocumentSchema) -> Validation:
+    """Validate a parsed record (an answer, or windows' records merged) under the schema, then
+    apply the business rules. Never raises."""
     errors = sorted(schema.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:
         shown = "; ".join(f"{e.json_path}: {e.message[:200]}" for e in errors[:3])

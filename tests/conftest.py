@@ -31,7 +31,9 @@ def cpu_settings(tiny_model: Path):
     from pipeline.config import Settings
 
     # enforce_eager: a tiny model gains nothing from the ~30 s torch.compile warm-up.
-    return Settings(engine="vllm", model=str(tiny_model), max_model_len=32768, max_tokens=1536, max_soft_tokens=70,
+    # max_model_len -1: the model's own 262,144 tokens, so long documents go in one request; a
+    # test that wants windows sets a smaller max_model_len for its run (the runner takes the less).
+    return Settings(engine="vllm", model=str(tiny_model), max_model_len=-1, max_tokens=1536, max_soft_tokens=70,
                     window=8, enforce_eager=True)
 
 

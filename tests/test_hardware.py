@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.hardware import Host, cpu_kv_cache_gib, detect, kv_bytes_per_token, resolve
+from pipeline.hardware import Host, cpu_kv_cache_gib, detect, kv_bytes_per_token, model_context, resolve
 
 
 @pytest.mark.parametrize(("memory", "seqs", "batched"), [(80.0, 128, 8192), (141.0, 256, 16384), (24.0, 32, 4096)])
@@ -36,6 +36,10 @@ def test_the_cpu_kv_cache_fits_the_model_and_context_within_half_the_memory(tiny
     assert per_token is not None and per_token > 0
     small = Settings(model=str(tiny_model), max_model_len=32768, max_num_seqs=32)
     assert cpu_kv_cache_gib(small, available_bytes=16 * 2**30) == max(1, -(-per_token * 32768 * 32 // 2**30))
+    # The model's own context (-1): the tiny checkpoint declares Gemma 4's 262,144 positions.
+    assert model_context(tiny_model) == 262144
+    whole = Settings(model=str(tiny_model), max_model_len=-1, max_num_seqs=1)
+    assert cpu_kv_cache_gib(whole, available_bytes=16 * 2**30) == max(1, -(-per_token * 262144 // 2**30))
     # A checkpoint that is not a local folder (a hub id) gets half the available memory, at most.
     assert cpu_kv_cache_gib(Settings(model="google/gemma-4-12B-it"), available_bytes=16 * 2**30) == 8
     huge = Settings(model=str(tiny_model), max_model_len=262144, max_num_seqs=10_000)

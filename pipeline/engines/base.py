@@ -35,6 +35,7 @@ class Generation:
 
 class Engine(Protocol):
     model: str
+    context: int | None  # tokens one request may hold (prompt and answer) in this engine; None: unknown
 
     def submit(self, key: int, request: GenerationRequest) -> None:
         """Start ``request``; its answer comes back from :meth:`poll` under ``key``. Never raises

@@ -89,6 +89,8 @@ class OpenAIEngine:
         self._thread = threading.Thread(target=self._loop.run_forever, name="openai-engine", daemon=True)
         self._thread.start()
         self._done: queue.SimpleQueue[tuple[int, Generation]] = queue.SimpleQueue()
+        served = served_context(settings.server_urls, self.model, settings.server_api_key)
+        self.context: int | None = served or (settings.max_model_len if settings.max_model_len > 0 else None)
 
     def submit(self, key: int, request: GenerationRequest) -> None:
         future = asyncio.run_coroutine_threadsafe(self._one(request), self._loop)
@@ -331,6 +333,20 @@ def check_servers(urls: Sequence[str], model: str, timeout: float = 10.0, api_ke
         problems = [f"{url}: {problem}" for url in urls if (problem := server_problem(client, url, model))]
     if problems:
         raise ServerCheckError(f"{len(problems)} of {len(urls)} servers unusable:\n  " + "\n  ".join(problems))
+
+
+def served_context(urls: Sequence[str], model: str, api_key: str | None = None, timeout: float = 10.0) -> int | None:
+    """The smallest context (``max_model_len``, as vLLM lists it under ``GET /v1/models``) among
+    the servers that answer; None when none says (other servers, or none reachable yet)."""
+    lengths = []
+    with httpx.Client(timeout=timeout, headers=_headers(api_key)) as client:
+        for url in urls:
+            try:
+                listed = client.get(f"{api_base(url)}/models").json().get("data", [])
+            except (httpx.HTTPError, ValueError, AttributeError):
+                continue
+            lengths += [int(m["max_model_len"]) for m in listed if m.get("id") == model and m.get("max_model_len")]
+    return min(lengths, default=None)
 
 
 def server_problem(client: httpx.Client, url: str, model: str) -> str | None:

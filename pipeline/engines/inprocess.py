@@ -74,9 +74,12 @@ class VllmEngine:
         # as a Prefect server) die with us, however we end.
         self._reaper = Reaper()
         self._reaper.watch_descendants(exclude=before)
+        # max_model_len -1 asks vLLM for the model's own context, reduced to what the KV cache
+        # holds; the engine core reports the length it settled on back to this front end.
+        self.context: int | None = self.llm.llm_engine.model_config.max_model_len
         self._keys: dict[str, int] = {}  # vLLM request id -> the runner's key
         self._refused: list[tuple[int, Generation]] = []
-        log.info("loaded %s in %.1f s", settings.model, time.perf_counter() - start)
+        log.info("loaded %s in %.1f s, context %d tokens", settings.model, time.perf_counter() - start, self.context)
 
     def submit(self, key: int, request: GenerationRequest) -> None:
         from vllm import SamplingParams

@@ -82,6 +82,7 @@ class ManagedServerEngine:
         self.url = f"http://127.0.0.1:{self._port}/v1"
         self._client = OpenAIEngine(settings.model_copy(update={"server_urls": [self.url],
                                                                 "max_concurrency": settings.max_in_flight or 64}))
+        self.context = self._client.context
 
     def submit(self, key: int, request: GenerationRequest) -> None:
         self._client.submit(key, request)
