@@ -69,9 +69,9 @@ class TruthDoc:
     """One ground-truth file."""
 
     path: Path
-    schema: str
+    schema: str | None  # None: a document that fits no schema (--schema auto must leave it unclassified)
     document_id: str
-    record: dict[str, Any]
+    record: dict[str, Any] | None
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -88,6 +88,7 @@ class Prediction:
     model: str | None = None
     prompt_version: str | None = None
     max_soft_tokens: int | None = None
+    classified_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Failure:
     error_type: str
     failed_at: datetime
     run_id: str
+    classified_as: str | None = None
 
 
 def load_truth(truth_dir: Path) -> list[TruthDoc]:
@@ -122,7 +124,7 @@ def _truth_doc(path: Path) -> TruthDoc:
         raise ValueError(f"{path}: not a truth file ({{\"schema\": ..., \"document_id\": ..., "
                          f"\"record\": ...}}): missing or invalid {exc}") from None
     attributes = {k: str(data[k]) for k in ATTRIBUTES if data.get(k) is not None}
-    return TruthDoc(path, str(schema), str(document_id), record, attributes)
+    return TruthDoc(path, None if schema is None else str(schema), str(document_id), record, attributes)
 
 
 def load_results(results_dir: Path) -> tuple[list[Prediction], list[Failure]]:
@@ -133,17 +135,17 @@ def load_results(results_dir: Path) -> tuple[list[Prediction], list[Failure]]:
     predictions = [Prediction(schema_name=row["schema_name"], document_id=row["document_id"], source=row["source"],
                               record=json.loads(row["record_json"]), extracted_at=row["extracted_at"],
                               run_id=row["run_id"], model=row.get("model"), prompt_version=row.get("prompt_version"),
-                              max_soft_tokens=row.get("max_soft_tokens"))
+                              max_soft_tokens=row.get("max_soft_tokens"), classified_as=row.get("classified_as"))
                    for row in _rows(results_dir / "results", _RESULT_COLUMNS)]
     failures = [Failure(row["schema_name"], row["document_id"], row["source"], row["error_type"],
-                        row["failed_at"], row["run_id"])
+                        row["failed_at"], row["run_id"], row.get("classified_as"))
                 for row in _rows(results_dir / "errors", _ERROR_COLUMNS) if row.get("document_id")]
     return predictions, failures
 
 
 _RESULT_COLUMNS = ("document_id", "source", "record_json", "extracted_at", "run_id", "model", "prompt_version",
-                   "max_soft_tokens")
-_ERROR_COLUMNS = ("document_id", "source", "error_type", "failed_at", "run_id")
+                   "max_soft_tokens", "classified_as")
+_ERROR_COLUMNS = ("document_id", "source", "error_type", "failed_at", "run_id", "classified_as")
 Row = TypeVar("Row", Prediction, Failure)
 
 
@@ -242,6 +244,7 @@ class Evaluation:
     truth_dir: Path
     results_dir: Path
     evaluated_at: datetime
+    routing: list[tuple[str, str]] = field(default_factory=list)  # (true kind, routed to) per classified document
 
     @property
     def schemas(self) -> list[str]:
@@ -275,13 +278,16 @@ class Evaluation:
 
     def tables(self) -> list[TextTable]:
         """The terminal view: one summary row per schema, then each schema's per-field table."""
-        return [self._overview(), *(self._field_table(s) for s in self.schemas)]
+        routing = [self._routing_table()] if self.routing else []
+        return [self._overview(), *routing, *(self._field_table(s) for s in self.schemas)]
 
     def to_markdown(self) -> str:
         """The full report: summary, per-field tables, breakdowns, per-document results, differences."""
         when = self.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
         parts = [f"# Extraction accuracy\n\nEvaluated {when}: truth `{self.truth_dir}`, results `{self.results_dir}`.",
                  self._overview().to_markdown()]
+        if self.routing:
+            parts.append(self._routing_table().to_markdown())
         for schema in self.schemas:
             parts += [f"## {schema}", self._run_line(schema), self._field_table(schema).to_markdown()]
             for attribute in ATTRIBUTES:
@@ -328,6 +334,17 @@ class Evaluation:
                          str(self.unlabelled.get(schema, 0))])
         return TextTable("Accuracy by schema", ["schema", "documents", "extracted", "exact match", "precision",
                                                 "recall", "F1", "wrong", "missing", "extra", "unlabelled"], rows)
+
+    def _routing_table(self) -> TextTable:
+        """--schema auto: per true kind, how many documents the classifier sent where."""
+        rows = []
+        for kind in sorted({expected for expected, _ in self.routing}):
+            sent = Counter(got for expected, got in self.routing if expected == kind)
+            rows.append([kind, str(sum(sent.values())), _share(sent[kind], sum(sent.values())),
+                         ", ".join(f"{got} {n}" for got, n in sorted(sent.items()))])
+        correct = sum(expected == got for expected, got in self.routing)
+        rows.append(["(all)", str(len(self.routing)), _share(correct, len(self.routing)), ""])
+        return TextTable("Routing (--schema auto)", ["true kind", "documents", "routed right", "routed to"], rows)
 
     def _field_table(self, schema: str) -> TextTable:
         s = self.summary(schema)
@@ -409,9 +426,12 @@ def evaluate(truth_dir: Path, results_dir: Path, *, run_ids: Collection[str] | N
         failures = [f for f in failures if f.run_id in run_ids]
     latest = _latest(predictions, lambda p: p.extracted_at)
     latest_failure = _latest(failures, lambda f: f.failed_at)
-    roots = {name: _load_schema(schema_dir, name) for name in sorted({t.schema for t in truth})}
+    routing = _routing(truth, predictions, failures)
+    truth = [t for t in truth if t.schema is not None]
+    roots = {name: _load_schema(schema_dir, name) for name in sorted({t.schema for t in truth if t.schema})}
     documents = []
     for doc in truth:
+        assert doc.schema is not None and doc.record is not None
         validator, root = roots[doc.schema]
         _check_truth(doc, validator)
         prediction = latest.get((doc.schema, doc.document_id))
@@ -422,7 +442,22 @@ def evaluate(truth_dir: Path, results_dir: Path, *, run_ids: Collection[str] | N
     unlabelled = Counter(schema for schema, doc_id in latest if (schema, doc_id) not in labelled)
     return Evaluation(documents, {name: leaf_paths(root) for name, (_, root) in roots.items()},
                       {name: unlabelled[name] for name in roots}, truth_dir, results_dir,
-                      datetime.now(timezone.utc))
+                      datetime.now(timezone.utc), routing)
+
+
+def _routing(truth: Sequence[TruthDoc], predictions: Sequence[Prediction],
+             failures: Sequence[Failure]) -> list[tuple[str, str]]:
+    """(true kind, where its latest classified row went) for each truth document that a
+    ``--schema auto`` run classified: the schema partition of the row, ``none`` for the
+    documents left unclassified; true kind ``none`` for truth without a schema."""
+    latest: dict[str, tuple[datetime, str]] = {}
+    rows = [(p.document_id, p.extracted_at, p.schema_name, p.classified_as) for p in predictions]
+    rows += [(f.document_id, f.failed_at, f.schema_name, f.classified_as or (f.error_type == "unclassified") or None)
+             for f in failures]
+    for document_id, when, schema_name, classified in rows:
+        if classified and (document_id not in latest or when > latest[document_id][0]):
+            latest[document_id] = (when, "none" if schema_name == "auto" else schema_name)
+    return [(t.schema or "none", latest[t.document_id][1]) for t in truth if t.document_id in latest]
 
 
 def _load_schema(schema_dir: Path, name: str) -> tuple[jsonschema.protocols.Validator, Field]:

@@ -175,6 +175,7 @@ class _Pending:
     source: str
     doc: RenderedDocument
     schema: DocumentSchema | None  # None until classified
+    classified_as: str | None = None  # --schema auto: the kind the classifier's answer names
     submitted: float = 0.0  # perf_counter of the first submission
     requests: list[_Request] = field(default_factory=list)  # the extraction requests, in page order
     ended: bool = False  # its row is written or waiting: later answers for it are dropped
@@ -420,6 +421,7 @@ class Batch:
         assert self.choice is not None
         p = request.pending
         named = self.choice.named(gen.text) if gen.finish_reason != "length" else None
+        p.classified_as = named
         if named in self.choice.by_name:
             p.schema = self.choice.by_name[named]
             self.routes[p.schema.name].documents += 1
@@ -487,6 +489,7 @@ class Batch:
     def _failed(self, p: _Pending, row: ErrorRow) -> None:
         """``p`` ends as an error row; answers still coming for its other requests are dropped."""
         route = self.routes[p.schema.name] if p.schema is not None else self._fallback
+        row.classified_as = p.classified_as
         route.errors.append(row)
         self._counts.errors[row.error_type] += 1
         self._ended(p)
@@ -551,7 +554,7 @@ def _result_row(p: _Pending, check: Validation) -> ResultRow:
         attempts=max(r.attempts for r in p.requests), prompt_tokens=sum(g.prompt_tokens for g in finals),
         output_tokens=sum(g.output_tokens for g in finals), render_seconds=p.doc.seconds,
         engine_seconds=time.perf_counter() - p.submitted, extracted_at=_now(), windows=len(p.requests),
-        corrections=[{"page": number, "rotation": page.rotation, "skew": page.skew}
+        classified_as=p.classified_as, corrections=[{"page": number, "rotation": page.rotation, "skew": page.skew}
                      for number, page in enumerate(p.doc.pages, 1) if page.rotation or page.skew],
     )
 

@@ -49,6 +49,7 @@ class ResultRow:
     extracted_at: datetime
     windows: int = 1  # requests the record was read in (page windows, merged)
     corrections: list[dict[str, Any]] = field(default_factory=list)  # pages turned or deskewed before reading
+    classified_as: str | None = None  # --schema auto: the kind the classifier named
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ErrorRow:
     attempts: int
     failed_at: datetime
     last_answer: str | None = None
+    classified_as: str | None = None  # --schema auto: the kind the classifier named ("none", ...)
 
 
 RUN_COLUMNS = [
@@ -96,6 +98,7 @@ def results_schema(record_type: pa.DataType) -> pa.Schema:
         pa.field("engine_seconds", pa.float64()),
         pa.field("windows", pa.int32()),
         pa.field("corrections", pa.list_(CORRECTION)),
+        pa.field("classified_as", pa.string()),
     ])
 
 
@@ -109,6 +112,7 @@ ERRORS_SCHEMA = pa.schema([
     pa.field("message", pa.string()),
     pa.field("attempts", pa.int32()),
     pa.field("last_answer", pa.string()),
+    pa.field("classified_as", pa.string()),
 ])
 
 

@@ -8,6 +8,7 @@ to answer correctly on demand)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -21,6 +22,7 @@ import pytest
 from pipeline.classify import known_schemas
 from pipeline.config import Settings
 from pipeline.engines import Generation, GenerationRequest
+from pipeline.evaluate import evaluate
 from pipeline.runner import run_batch
 from pipeline.samples.files import contract_sample, invoice_sample
 from pipeline.schemas import load_schema
@@ -274,6 +276,19 @@ def test_a_mixed_batch_lands_in_the_true_schemas_partitions(cpu_settings, mixed,
     assert summary.routed == {"invoice": 2, "contract": 1}
     for row in rows(out, "results"):
         assert json.loads(row["record_json"]) == truth[Path(row["source"]).name][1]
+        assert row["classified_as"] == truth[Path(row["source"]).name][0]
+    # docintel eval reports the routing accuracy against the truth's schema (null: fits none).
+    truth_dir = tmp_path / "truth"
+    truth_dir.mkdir()
+    for name, (schema, record) in truth.items():
+        document_id = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        (truth_dir / f"{name}.json").write_text(json.dumps({"document_id": document_id, "schema": schema,
+                                                            "record": record}))
+    evaluation = evaluate(truth_dir, out)
+    assert sorted(evaluation.routing) == [("contract", "contract"), ("invoice", "invoice"), ("invoice", "invoice"),
+                                          ("none", "none")]
+    [routing] = [t for t in evaluation.tables() if t.title.startswith("Routing")]
+    assert routing.rows[-1][:3] == ["(all)", "4", "4/4 (100%)"]
 
 
 def test_the_window_plan_follows_the_context(cpu_settings: Settings) -> None:
