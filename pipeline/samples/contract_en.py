@@ -390,7 +390,8 @@ _SCHEDULES = ScheduleText(
     service_levels={
         "availability": ("Production service", "Monthly availability", "99.5%",
                          "2% of the monthly charges per 0.5% below target"),
-        "p1_response": ("Priority 1 incident", "Response time", "30 minutes", "1% of the monthly charges per hour late"),
+        "p1_response": ("Priority 1 incident", "Response time", "30 minutes",
+                        "1% of the monthly charges per hour late"),
         "p1_resolution": ("Priority 1 incident", "Resolution or workaround", "4 hours",
                           "2% of the monthly charges per hour late"),
         "p2_response": ("Priority 2 incident", "Response time", "2 hours", "0.5% of the monthly charges per breach"),

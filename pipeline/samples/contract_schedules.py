@@ -1,6 +1,6 @@
 """Definitions and schedules: what makes a contract run to 60-300 pages.
 
-From LONG_CONTRACT_PAGES pages on, `render_contract_pdf` (contracts.py) opens the clauses with a
+From SCHEDULES_FROM_PAGES pages on, `render_contract_pdf` (contracts.py) opens the clauses with a
 definitions clause, closes them with a clause that lists the schedules, and then prints the
 schedules, each from a new page: service levels and an escalation procedure (tables), a price
 list drawn from the provider's catalogue (a table as long as the page count needs) and an
@@ -27,7 +27,7 @@ from .contract_text import Words
 from .locales import format_amount, unit_name
 from .reference import CATALOG, company
 
-LONG_CONTRACT_PAGES = 30
+SCHEDULES_FROM_PAGES = 30
 """From this `min_pages` on a contract gets definitions and schedules; below, an implementation plan clause."""
 
 _SERVICE_LEVELS = {

@@ -2,7 +2,7 @@
 
 Every layout puts the parties and the effective date on page 1 and keeps the governing-law clause
 together with the signatures on the last page. `min_pages` makes a contract run to at least that
-many pages: below LONG_CONTRACT_PAGES by an implementation plan (work packages) before the
+many pages: below SCHEDULES_FROM_PAGES by an implementation plan (work packages) before the
 governing-law clause, from there on (60-300 page contracts) by a definitions clause and schedules
 (contract_schedules).
 """
@@ -18,7 +18,7 @@ from datetime import date
 import pymupdf
 
 from . import draw
-from .contract_schedules import LONG_CONTRACT_PAGES, Face, definitions_clause, schedules_clause, write_schedules
+from .contract_schedules import SCHEDULES_FROM_PAGES, Face, definitions_clause, schedules_clause, write_schedules
 from .contract_text import CONTRACT_KINDS, Words
 from .draw import GREY, INK, RULE, Flow, tint
 from .locales import labelled
@@ -43,7 +43,7 @@ def render_contract_pdf(record: dict, layout: str = "classic", language: str = "
 
     The record must come from `contract_record` with the same `language` (parties are looked up by
     name). With `min_pages`, an implementation plan makes the document at least that long; from
-    LONG_CONTRACT_PAGES on, definitions and schedules (service levels, escalation, price list,
+    SCHEDULES_FROM_PAGES on, definitions and schedules (service levels, escalation, price list,
     implementation plan) do. A 300-page contract renders in a few seconds, about 1.7 kB a page.
     """
     words = Words(record, language)
@@ -63,9 +63,8 @@ def _clauses(words: Words, long: bool = False) -> list[tuple[str, list[str]]]:
     keys = [k for k in CONTRACT_KINDS[words.record["contract_type"]].clauses if k != "law"]
     if not long:
         return [words.text.clauses[k](words) for k in keys if k in words.text.clauses]
-    return [definitions_clause(words),
-            *(words.text.clauses[k](words) for k in keys if k in words.text.clauses and not k.startswith("definitions")),
-            schedules_clause(words)]
+    kept = [k for k in keys if k in words.text.clauses and not k.startswith("definitions")]
+    return [definitions_clause(words), *(words.text.clauses[k](words) for k in kept), schedules_clause(words)]
 
 
 def _clause(flow: Flow, t: _Type, words: Words, number: int, heading: str, paragraphs: list[str]) -> None:
@@ -79,8 +78,8 @@ def _clause(flow: Flow, t: _Type, words: Words, number: int, heading: str, parag
 
 def _body(flow: Flow, t: _Type, words: Words, min_pages: int) -> int:
     """Every clause but the last, then the plan while the document is shorter than `min_pages` (from
-    LONG_CONTRACT_PAGES on: the schedules); returns the number the governing-law clause gets."""
-    long = min_pages >= LONG_CONTRACT_PAGES
+    SCHEDULES_FROM_PAGES on: the schedules); returns the number the governing-law clause gets."""
+    long = min_pages >= SCHEDULES_FROM_PAGES
     clauses = _clauses(words, long)
     for number, (heading, paragraphs) in enumerate(clauses, 1):
         _clause(flow, t, words, number, heading, paragraphs)
@@ -113,7 +112,7 @@ def _law_height(flow: Flow, t: _Type, words: Words) -> float:
 
 def _final(words: Words, min_pages: int) -> str:
     """The heading over the governing-law clause: "Final Provisions" after schedules, else none."""
-    return words.text.schedules.final if min_pages >= LONG_CONTRACT_PAGES else ""
+    return words.text.schedules.final if min_pages >= SCHEDULES_FROM_PAGES else ""
 
 
 def _final_height(flow: Flow, t: _Type, final: str) -> float:
