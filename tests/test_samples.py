@@ -19,8 +19,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from pipeline import samples
-from pipeline.render import RenderedDocument, RenderOptions, render_source
-from pipeline.samples.contract_text import Words
+from pipeline.render import RenderedDocument, RenderFailure, RenderOptions, render_source
+from pipeline.samples.contract_text import Words, text_of
+from pipeline.samples.hostile import write_hostile_folder
 from pipeline.samples.locales import LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,12 +92,16 @@ MAKERS = {"invoice": samples.invoice_record, "contract": samples.contract_record
 
 
 def assert_truth(truth: dict, data: bytes) -> None:
-    """A truth file is complete, names known values, matches the document's bytes and holds a good record."""
+    """A truth file is complete, names known values, matches the document's bytes and holds a good record
+    (none for a document of neither schema)."""
     assert list(truth) == TRUTH_KEYS
     assert truth["document_id"] == hashlib.sha256(data).hexdigest()
-    layouts = samples.INVOICE_LAYOUTS if truth["schema"] == "invoice" else samples.CONTRACT_LAYOUTS
-    assert truth["layout"] in layouts and truth["language"] in samples.LANGUAGES
+    layouts = {"invoice": samples.INVOICE_LAYOUTS, "contract": samples.CONTRACT_LAYOUTS, None: samples.OTHER_LAYOUTS}
+    assert truth["layout"] in layouts[truth["schema"]] and truth["language"] in samples.LANGUAGES
     assert truth["variant"] in samples.VARIANTS
+    if truth["schema"] is None:
+        assert truth["record"] is None
+        return
     validator(truth["schema"]).validate(truth["record"])
     CHECKS[truth["schema"]](truth["record"])
 
@@ -233,6 +238,123 @@ def test_long_contracts_keep_the_governing_law_for_the_last_page(layout: str, la
     assert len(pages) >= 10
     assert all(party["name"] in pages[0] for party in record["parties"])
     assert law in pages[-1] and not any(law in page for page in pages[:-1])
+
+
+# --- long documents and documents of neither schema -------------------------------------------
+
+SCHEDULE_NAMES = ["service_levels", "escalation", "price_list", "plan"]
+
+
+def assert_long_contract(record: dict, language: str, pages: list[str]) -> None:
+    """Parties first, then definitions, the record's terms in their clauses, every schedule from a page of
+    its own, the price list running over pages, governing law and signatures on the last page only."""
+    words, text = Words(record, language), text_of(language).schedules
+    assert record["title"] in pages[0] and words.date(record["effective_date"]) in pages[0]
+    assert all(party["name"] in pages[0] and party["role"] in pages[0] for party in record["parties"])
+    assert text.definitions_heading in " ".join(pages[:2])
+    starts = {key: next(i for i, page in enumerate(pages) if page.startswith(text.names[key])
+                        or page.startswith(text.schedule.format(n=n, name=text.names[key])))
+              for n, key in enumerate(SCHEDULE_NAMES, 1)}
+    clauses = " ".join(pages[:starts["service_levels"]])
+    assert words.date(record["expiry_date"]) in clauses and record["payment_terms"] in clauses
+    assert words.money() in clauses
+    price_header = text.price_columns[1]
+    assert sum(price_header in page for page in pages[starts["price_list"]:starts["plan"]]) >= 2
+    law = samples.law_phrase(record["governing_law"], language)
+    assert law in pages[-1] and not any(law in page for page in pages[:-1])
+    assert text.final in pages[-1]
+    assert all(signatory["name"] in pages[-1] for signatory in record["signatories"])
+
+
+@pytest.mark.parametrize("layout,language,contract_type,length", [
+    ("classic", "en", "master_services", 60), ("two_column", "de", "supply", 60),
+    ("cover_sheet", "fr", "license", 60), ("letter", "es", "consulting", 60), ("classic", "de", "license", 300)])
+def test_long_contracts_have_schedules_between_parties_and_signatures(layout: str, language: str,
+                                                                     contract_type: str, length: int) -> None:
+    record = samples.contract_record(random.Random(f"long/{layout}"), contract_type, language)
+    pdf = samples.render_contract_pdf(record, layout, language, min_pages=length)
+    pages = pages_of(pdf)
+    assert length <= len(pages) <= length + 1
+    assert len(pdf) < 2_500 * len(pages)  # text only, base-14 fonts: about 1.8 kB a page
+    assert_long_contract(record, language, [page.removeprefix(f"{record['title']} | {Words(record, language).reference} ")
+                                            for page in pages])
+
+
+def test_committed_long_contract_is_over_sixty_pages_and_small() -> None:
+    truth = truth_of("contract/contract_long_msa.pdf")
+    path = SAMPLES / "contract/contract_long_msa.pdf"
+    pages = pdf_text(path)
+    assert len(pages) >= 60 and path.stat().st_size < 400_000
+    assert truth["variant"] == "digital" and truth["layout"] == "classic"
+    assert_long_contract(truth["record"], truth["language"], pages)
+
+
+@pytest.mark.parametrize("layout", sorted(samples.INVOICE_LAYOUTS))
+def test_long_invoices_continue_their_table_over_three_pages(layout: str) -> None:
+    language = samples.LANGUAGES[sorted(samples.INVOICE_LAYOUTS).index(layout) % 4]
+    record = samples.invoice_record(random.Random(f"long/{layout}"), samples.LONG_INVOICE_LINES[0], language)
+    pages = pages_of(samples.render_invoice_pdf(record, layout, language))
+    text = " ".join(pages)
+    assert len(pages) >= 3
+    continued = LABELS[language]["continued_title"].format(number=record["invoice_number"])
+    assert all(continued in page for page in pages[1:])
+    assert all(item["description"] in text for item in record["line_items"])
+    assert record["line_items"][-1]["description"] in " ".join(pages[2:])
+    country = record["seller"]["address"]["country"]
+    assert all(samples.format_amount(record[key], country) in text for key in ("subtotal", "tax_total", "total"))
+
+
+@pytest.mark.parametrize("language", samples.LANGUAGES)
+@pytest.mark.parametrize("layout", sorted(samples.OTHER_LAYOUTS))
+def test_documents_of_neither_schema_have_no_invoice_or_contract_terms(layout: str, language: str) -> None:
+    pages = pages_of(samples.render_other_pdf(random.Random(f"{layout}/{language}"), layout, language))
+    text = pages[0].lower()
+    assert len(pages) == 1 and len(text) > 200
+    labels = LABELS[language]
+    assert labels["invoice"].lower() not in text and labels["unit_price"].lower() not in text
+    assert labels["total"].lower() not in text and "%" not in text
+    assert text_of(language).phrases["witness"].lower() not in text
+
+
+def test_write_mixed_puts_every_kind_in_one_folder(tmp_path: Path) -> None:
+    paths = samples.write_mixed(tmp_path, 12, seed=3, other_share=0.25, long_share=0.1, scanned_share=0.25,
+                                long_pages=(60, 61))
+    assert [p.parent for p in paths] == [tmp_path / "mixed"] * 12
+    assert not any("invoice" in p.name or "contract" in p.name for p in paths)  # the content must tell
+    truths = [truth_of(f"mixed/{path.name}", tmp_path) for path in paths]
+    for path, truth in zip(paths, truths):
+        assert_truth(truth, path.read_bytes())
+        assert path.name.endswith(f"_{truth['variant']}{path.suffix}")
+    schemas = [truth["schema"] for truth in truths]
+    assert schemas.count(None) == 3 and schemas.count("contract") == 4 and schemas.count("invoice") == 5
+    assert {truth["layout"] for truth in truths if truth["schema"] is None} <= set(samples.OTHER_LAYOUTS)
+    assert sum(truth["variant"] != "digital" for truth in truths) == 3
+    page_counts = [pymupdf.open(path).page_count for path in paths if path.suffix != ".jpg"]
+    assert sum(60 <= n <= 62 for n in page_counts) == 1  # the long contract
+    assert samples.write_mixed(tmp_path / "again", 12, seed=3, other_share=0.25, long_share=0.1, scanned_share=0.25,
+                               long_pages=(60, 61))[0].read_bytes() == paths[0].read_bytes()
+
+
+def test_contract_batches_include_long_contracts_scanned_small(tmp_path: Path) -> None:
+    paths = samples.write_batch(tmp_path, 3, seed=2, schema="contract", scanned_share=0.34, long_share=1.0,
+                                long_pages=(60, 60))
+    truths = [truth_of(f"contract/{path.name}", tmp_path) for path in paths]
+    long = [(path, truth) for path, truth in zip(paths, truths) if truth["record"]["contract_type"] != "non_disclosure"]
+    assert len(long) >= 2
+    for path, truth in long:
+        with pymupdf.open(path) as doc:
+            assert doc.page_count in (60, 61)
+        if truth["variant"] != "digital":
+            assert truth["variant"] in ("scan_100dpi", "scan_75dpi", "tiff")
+            assert path.stat().st_size < 150_000 * 61
+    assert any(truth["variant"] != "digital" for _, truth in long)
+
+
+def test_mixed_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    samples.main(["mixed", str(tmp_path), "--count", "4", "--seed", "1", "--other-share", "0.5"])
+    assert "wrote 4 documents" in capsys.readouterr().out
+    truths = [json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "truth").glob("mixed__*.json")]
+    assert len(truths) == 4 and sum(t["schema"] is None for t in truths) == 2
 
 
 # --- scans, photos, TIFFs ----------------------------------------------------------------------
@@ -413,7 +535,16 @@ def test_png_bomb_declares_over_100_megapixels() -> None:
 
 def test_too_many_pages_is_valid_but_over_the_cap() -> None:
     path = SAMPLES / "bad/too_many_pages.pdf"
-    assert len(pdf_text(path)) == 60 and path.stat().st_size < 100_000
+    assert len(pdf_text(path)) == 501 and path.stat().st_size < 20_000
+    for renderer in ("pymupdf", "pdfium"):
+        failure = render_source(str(path), RenderOptions(max_pages=500, renderer=renderer))
+        assert isinstance(failure, RenderFailure) and failure.error_type == "too_many_pages", failure
+
+
+def test_the_hostile_folder_has_one_page_over_the_default_cap(tmp_path: Path) -> None:
+    write_hostile_folder(tmp_path)
+    with pymupdf.open(tmp_path / "refused/too_many_pages.pdf") as doc:
+        assert doc.page_count == 501
 
 
 def test_starter_set_stays_small() -> None:
@@ -477,7 +608,7 @@ def test_a_generated_batch_renders_through_the_pipeline(tmp_path: Path, schema: 
     """The issue's pipeline check up to the model: every generated document renders, none is an error row."""
     paths = samples.write_batch(tmp_path, 24, seed=11, schema=schema)
     for path in paths:
-        rendered = render_source(str(path), RenderOptions())
+        rendered = render_source(str(path), RenderOptions(max_pages=500))
         assert isinstance(rendered, RenderedDocument), (path.name, rendered)
         truth = truth_of(f"{schema}/{path.name}", tmp_path)
         assert rendered.sha256 == truth["document_id"]

@@ -1,4 +1,4 @@
-"""`python -m pipeline.samples starter|batch ...`."""
+"""`python -m pipeline.samples starter|batch|mixed ...`."""
 
 from . import main
 

@@ -27,16 +27,18 @@ def _bomb_png(side: int = 20000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
-def _many_pages_pdf(pages: int = 60) -> bytes:
-    """A valid text PDF with more pages than the default page cap (50)."""
+def many_pages_pdf(pages: int = 501) -> bytes:
+    """A valid PDF with more pages than the default page cap (500): a title page, then `pages` - 1 sheets
+    that share one content stream, in object streams (about 6 kB for 501 pages)."""
     doc = pymupdf.open()
     for number in range(1, pages + 1):
         page = draw.new_page(doc, "a4")
-        draw.text(page, 72, 90, f"Delivery schedule, appendix B - sheet {number} of {pages}", "hebo", 13)
-        for line in range(6):
-            draw.text(page, 72, 130 + 16 * line, f"Position {number}.{line + 1}: pallet {number * 10 + line:04d}, "
-                      "dispatched per order 4500187342", size=10)
-    return draw.pdf_bytes(doc, "Delivery schedule", "Van der Berg Logistics B.V.", date(2025, 3, 3))
+        if number == 1:
+            draw.text(page, 72, 90, f"Delivery schedule, appendix B: {pages} sheets", "hebo", 13)
+        else:
+            draw.text(page, 72, 90, "Delivery schedule, appendix B (continuation sheet)", size=10)
+    return draw.pdf_bytes(doc, "Delivery schedule", "Van der Berg Logistics B.V.", date(2025, 3, 3),
+                          object_streams=True)
 
 
 def _encrypted_pdf(pdf: bytes) -> bytes:
@@ -87,4 +89,5 @@ def bad_files(invoice_pdf: bytes, contract_pdf: bytes) -> Iterator[tuple[str, st
     yield "bad/notes.txt", "plain text, not a document", _NOTES.encode()
     yield ("bad/bomb.png", "PNG declaring 20000 x 20000 pixels (400 MP) in 75 kB: a decompression bomb",
            _bomb_png())
-    yield "bad/too_many_pages.pdf", "valid 60-page PDF, over the default page cap of 50", _many_pages_pdf()
+    yield ("bad/too_many_pages.pdf", "valid 501-page PDF of near-empty pages, over the default page cap of 500",
+           many_pages_pdf(501))

@@ -113,13 +113,14 @@ def new_page(doc: pymupdf.Document, paper: str | tuple[float, float]) -> pymupdf
     return doc.new_page(width=width_pt, height=height_pt)
 
 
-def pdf_bytes(doc: pymupdf.Document, title: str, author: str, day: date) -> bytes:
-    """Serialise with fixed metadata and no fresh /ID, so equal inputs give equal bytes."""
+def pdf_bytes(doc: pymupdf.Document, title: str, author: str, day: date, object_streams: bool = False) -> bytes:
+    """Serialise with fixed metadata and no fresh /ID, so equal inputs give equal bytes; `object_streams`
+    compresses the objects that are not streams (page dictionaries) together, as PDF 1.5 allows."""
     stamp = f"D:{day.year:04d}{day.month:02d}{day.day:02d}090000Z"
     doc.set_metadata({"title": title, "author": author, "subject": "", "keywords": "",
                       "creator": "docintel sample generator", "producer": "docintel",
                       "creationDate": stamp, "modDate": stamp})
-    return doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
+    return doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True, use_objstms=int(object_streams))
 
 
 class Flow:

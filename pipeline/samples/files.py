@@ -1,8 +1,9 @@
-"""The committed starter set and reproducible benchmark batches, each good document with a truth file.
+"""The committed starter set, reproducible benchmark batches and mixed folders, each good document with a truth file.
 
 A truth file `truth/<subdir>__<file name>.json` holds `document_id` (SHA-256 of the document's
 bytes, as the pipeline identifies documents), `schema`, `layout`, `language`, `variant` and
-`record` (valid under schemas/<schema>.json).
+`record` (valid under schemas/<schema>.json). A document of neither schema (a business letter, a
+delivery note: see other_documents) has `schema` and `record` null.
 """
 
 from __future__ import annotations
@@ -11,21 +12,31 @@ import argparse
 import hashlib
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
 
 from .bad_files import bad_files, write_encrypted
+from .contract_text import CONTRACT_KINDS
 from .contracts import CONTRACT_LAYOUTS, render_contract_pdf
 from .invoices import INVOICE_LAYOUTS, render_invoice_pdf
+from .other_documents import OTHER_LAYOUTS, render_other_pdf
 from .records import contract_record, invoice_record
 from .reference import LANGUAGES
 from .scans import SCAN_VARIANTS, multipage_tiff, photo_jpeg, scan_pdf
 
 VARIANTS = ("digital", *SCAN_VARIANTS, "photo", "photo_exif", "tiff")
 """Every variant a truth file can name: born-digital, the scanned PDFs, phone photos, multi-frame TIFF."""
+
+LONG_CONTRACT_PAGES = (60, 300)
+"""Page range of the long contracts batches and mixed folders draw (parties on page 1, law on the last)."""
+
+LONG_INVOICE_LINES = (90, 160)
+"""Line items of a long invoice: its table runs over three to six pages in every layout."""
+
+_LONG_SCAN_VARIANTS = ("scan_100dpi", "scan_75dpi", "tiff")  # a 300-page scan at 150 dpi would be 70 MB
 
 
 @dataclass(frozen=True)
@@ -34,8 +45,8 @@ class Sample:
 
     data: bytes
     extension: str  # "pdf", "jpg" or "tiff"
-    schema: str
-    record: dict
+    schema: str | None  # None: neither an invoice nor a contract
+    record: dict | None
     layout: str
     language: str
     variant: str
@@ -69,61 +80,127 @@ def invoice_sample(rng: random.Random, layout: str, language: str, variant: str 
 
 def contract_sample(rng: random.Random, layout: str, language: str, variant: str = "digital",
                     contract_type: str | None = None, min_pages: int = 0) -> Sample:
-    """A contract record drawn from `rng`, rendered in `layout` and `language` to at least `min_pages`."""
+    """A contract record drawn from `rng`, rendered in `layout` and `language` to at least `min_pages`
+    (from 30 pages on with definitions and schedules: see contract_schedules)."""
     record = contract_record(rng, contract_type, language)
     data, extension = degrade(render_contract_pdf(record, layout, language, min_pages), variant, rng)
     return Sample(data, extension, "contract", record, layout, language, variant)
 
 
+def other_sample(rng: random.Random, layout: str, language: str, variant: str = "digital") -> Sample:
+    """A document of neither schema (one of OTHER_LAYOUTS) drawn from `rng`: schema and record None."""
+    data, extension = degrade(render_other_pdf(rng, layout, language), variant, rng)
+    return Sample(data, extension, None, None, layout, language, variant)
+
+
 # --- benchmark batches -------------------------------------------------------------------------
 
 def _pick_variant(rng: random.Random, pdf: bytes) -> str:
-    """A scanned variant; a phone photo shows one page, so only one-page documents are photographed."""
+    """A scanned variant; a phone photo shows one page, so only one-page documents are photographed, and
+    documents of 60 pages or more are scanned at 100 or 75 dpi or as a bilevel TIFF (a few MB, not 70)."""
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
-        one_page = doc.page_count == 1
-    return rng.choice([*SCAN_VARIANTS, "tiff", *(("photo", "photo_exif") if one_page else ())])
+        pages = doc.page_count
+    if pages >= LONG_CONTRACT_PAGES[0]:
+        return rng.choice(_LONG_SCAN_VARIANTS)
+    return rng.choice([*SCAN_VARIANTS, "tiff", *(("photo", "photo_exif") if pages == 1 else ())])
 
 
-def _random_invoice(rng: random.Random, scanned: bool) -> Sample:
-    language, layout = rng.choice(LANGUAGES), rng.choice(sorted(INVOICE_LAYOUTS))
-    n_lines = rng.randint(25, 60) if rng.random() < 0.12 else None  # some tables run over a page break
-    record = invoice_record(rng, n_lines, language)
-    pdf = render_invoice_pdf(record, layout, language)
+def _delivered(rng: random.Random, pdf: bytes, scanned: bool, schema: str | None, record: dict | None,
+               layout: str, language: str) -> Sample:
     variant = _pick_variant(rng, pdf) if scanned else "digital"
     data, extension = degrade(pdf, variant, rng)
-    return Sample(data, extension, "invoice", record, layout, language, variant)
+    return Sample(data, extension, schema, record, layout, language, variant)
 
 
-def _random_contract(rng: random.Random, scanned: bool) -> Sample:
+def _random_invoice(rng: random.Random, scanned: bool, long_share: float = 0.0) -> Sample:
+    """Some tables run over a page break (25-60 lines); `long_share` of them over three or more pages."""
+    language, layout = rng.choice(LANGUAGES), rng.choice(sorted(INVOICE_LAYOUTS))
+    chance = rng.random()
+    n_lines = (rng.randint(*LONG_INVOICE_LINES) if chance < long_share
+               else rng.randint(25, 60) if chance < long_share + 0.12 else None)
+    record = invoice_record(rng, n_lines, language)
+    return _delivered(rng, render_invoice_pdf(record, layout, language), scanned, "invoice", record, layout, language)
+
+
+def _random_contract(rng: random.Random, scanned: bool, long_share: float = 0.0,
+                     long_pages: tuple[int, int] = LONG_CONTRACT_PAGES) -> Sample:
+    """Some run to 10+ pages (an implementation plan), `long_share` to `long_pages` (schedules); not NDAs."""
     language, layout = rng.choice(LANGUAGES), rng.choice(sorted(CONTRACT_LAYOUTS))
     record = contract_record(rng, None, language)
-    # Some run to 10+ pages (an implementation plan; NDAs have none), the governing law on the last.
-    long = record["contract_type"] != "non_disclosure" and rng.random() < 0.15
-    pdf = render_contract_pdf(record, layout, language, rng.randint(10, 13) if long else 0)
-    variant = _pick_variant(rng, pdf) if scanned else "digital"
-    data, extension = degrade(pdf, variant, rng)
-    return Sample(data, extension, "contract", record, layout, language, variant)
+    chance = rng.random() if record["contract_type"] != "non_disclosure" else 1.0
+    pages = rng.randint(*long_pages) if chance < long_share else rng.randint(10, 13) if chance < 0.15 else 0
+    pdf = render_contract_pdf(record, layout, language, pages)
+    return _delivered(rng, pdf, scanned, "contract", record, layout, language)
 
 
-_BATCH: dict[str, Callable[[random.Random, bool], Sample]] = {"invoice": _random_invoice,
-                                                               "contract": _random_contract}
+def _long_contract(rng: random.Random, scanned: bool, long_pages: tuple[int, int]) -> Sample:
+    """A contract (not an NDA) of `long_pages` pages: definitions, clauses, schedules, law and signatures last."""
+    language, layout = rng.choice(LANGUAGES), rng.choice(sorted(CONTRACT_LAYOUTS))
+    kind = rng.choice(sorted(k for k in CONTRACT_KINDS if k != "non_disclosure"))
+    record = contract_record(rng, kind, language)
+    pdf = render_contract_pdf(record, layout, language, rng.randint(*long_pages))
+    return _delivered(rng, pdf, scanned, "contract", record, layout, language)
 
 
-def write_batch(out: Path, count: int, seed: int = 0, schema: str = "invoice",
-                scanned_share: float = 0.3) -> list[Path]:
+def _random_other(rng: random.Random, scanned: bool) -> Sample:
+    language, layout = rng.choice(LANGUAGES), rng.choice(sorted(OTHER_LAYOUTS))
+    return _delivered(rng, render_other_pdf(rng, layout, language), scanned, None, None, layout, language)
+
+
+def write_batch(out: Path, count: int, seed: int = 0, schema: str = "invoice", scanned_share: float = 0.3,
+                long_share: float = 0.02, long_pages: tuple[int, int] = LONG_CONTRACT_PAGES) -> list[Path]:
     """Write `count` documents of one schema under out/<schema>/ with truth in out/truth/; returns their paths.
 
     Layout and language are drawn per document; round(count * scanned_share) documents are scanned
-    variants (image-only PDFs, photos, TIFFs), the rest born-digital PDFs. File names end in the
-    variant. The same arguments give the same files.
+    variants (image-only PDFs, photos, TIFFs), the rest born-digital PDFs. Of the contracts that
+    are not NDAs, about `long_share` run to `long_pages` pages (60-300), up to 15 % in all to 10 or
+    more; invoices ignore both. File names end in the variant. The same arguments give the same files.
     """
+    if schema not in ("invoice", "contract"):
+        raise ValueError(f"unknown schema {schema!r}; batches are of invoice or contract")
     scanned = set(random.Random(seed).sample(range(count), round(count * scanned_share)))
     (out / schema).mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
         rng = random.Random(f"{seed}/{i}")  # per document, so one document does not shift the others
-        sample = _BATCH[schema](rng, i in scanned)
+        if schema == "invoice":
+            sample = _random_invoice(rng, i in scanned)
+        else:
+            sample = _random_contract(rng, i in scanned, long_share, long_pages)
         path = f"{schema}/{schema}_{i:05d}_{sample.variant}.{sample.extension}"
+        _write(out, path, sample)
+        paths.append(out / path)
+    return paths
+
+
+def write_mixed(out: Path, count: int, seed: int = 0, contract_share: float = 0.35, other_share: float = 0.15,
+                long_share: float = 0.05, scanned_share: float = 0.3, long_invoice_share: float = 0.1,
+                long_pages: tuple[int, int] = LONG_CONTRACT_PAGES) -> list[Path]:
+    """Write `count` documents of every kind into out/mixed/ with truth in out/truth/; returns their paths.
+
+    An inbox as it arrives, for `--schema auto` and "unclassified": round(count * other_share)
+    documents of neither schema (business letters, delivery notes; truth schema and record null),
+    round(count * contract_share) contracts, of which round(count * long_share) run to `long_pages`
+    pages, and invoices for the rest, `long_invoice_share` of them with line items over three or
+    more pages. round(count * scanned_share) documents of any kind are scanned (long ones at 100 or
+    75 dpi or as TIFF). Names say nothing of the schema: mixed/doc_00012_scan.pdf; truth files are
+    truth/mixed__doc_00012_scan.pdf.json. The same arguments give the same files.
+    """
+    order = random.Random(seed).sample(range(count), count)
+    others, contracts = round(count * other_share), round(count * contract_share)
+    longs = min(round(count * long_share), contracts)
+    kind = {i: "other" if n < others else "long" if n < others + longs else "contract" if n < others + contracts
+            else "invoice" for n, i in enumerate(order)}
+    scanned = set(random.Random(f"{seed}/scanned").sample(range(count), round(count * scanned_share)))
+    (out / "mixed").mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        rng, scan = random.Random(f"mixed/{seed}/{i}"), i in scanned
+        sample = {"other": lambda: _random_other(rng, scan),
+                  "long": lambda: _long_contract(rng, scan, long_pages),
+                  "contract": lambda: _random_contract(rng, scan),
+                  "invoice": lambda: _random_invoice(rng, scan, long_invoice_share)}[kind[i]]()
+        path = f"mixed/doc_{i:05d}_{sample.variant}.{sample.extension}"
         _write(out, path, sample)
         paths.append(out / path)
     return paths
@@ -171,6 +248,9 @@ def _starter_samples() -> Iterator[tuple[str, str, Sample]]:
            contract_sample(r(5), "cover_sheet", "en", "scan", contract_type="non_disclosure"))
     yield ("contract/contract_long_de.pdf", "German 12-page supply agreement: parties on page 1, governing law "
            "on the last page", contract_sample(r(9), "classic", "de", contract_type="supply", min_pages=12))
+    yield ("contract/contract_long_msa.pdf", "English 120-page master services agreement: parties on page 1, "
+           "definitions, schedules (service levels, price list, implementation plan), governing law and signatures "
+           "on the last page", contract_sample(r(14), "classic", "en", contract_type="master_services", min_pages=120))
     yield ("contract/contract_letter_fr.pdf", "French consulting agreement as a countersigned letter",
            contract_sample(r(12), "letter", "fr", contract_type="consulting"))
     yield ("contract/contract_es.pdf", "Spanish software licence in two columns",
@@ -227,17 +307,24 @@ strings with a dot, ISO currency and country codes; `governing_law` by its Engli
 the document prints them in its language and locale. Join pipeline results to truth by
 `document_id`, so renamed files still match.
 
-- layouts: invoice {", ".join(INVOICE_LAYOUTS)}; contract {", ".join(CONTRACT_LAYOUTS)}
+- layouts: invoice {", ".join(INVOICE_LAYOUTS)}; contract {", ".join(CONTRACT_LAYOUTS)}; \
+neither schema {", ".join(OTHER_LAYOUTS)}
 - languages: {", ".join(LANGUAGES)}
 - variants: {", ".join(VARIANTS)}
 
 `python -m pipeline.samples batch OUT --count N [--schema contract] [--seed S]` writes N more,
-mixing all of them. The files under `bad/` must each end as one row in `errors`, with a reason.
+mixing all of them; about 2 % of generated contracts run to 60-300 pages (`--long-share`).
+`python -m pipeline.samples mixed OUT --count N [--seed S]` writes invoices (some with line items
+over 3+ pages), contracts (some of 60-300 pages, some scanned) and documents of neither schema
+(business letters, delivery notes; truth `"schema": null, "record": null`) into one folder,
+`OUT/mixed/`, for `--schema auto`. The files under `bad/` must each end as one row in `errors`,
+with a reason.
 """
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: `starter [DIR]` writes the starter set, `batch DIR --count N` a benchmark batch."""
+    """Command line: `starter [DIR]` writes the starter set, `batch DIR --count N` a benchmark batch,
+    `mixed DIR --count N` a folder of invoices, contracts and documents of neither schema."""
     parser = argparse.ArgumentParser(prog="python -m pipeline.samples",
                                      description="Synthetic invoices and contracts with ground truth.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -247,11 +334,25 @@ def main(argv: list[str] | None = None) -> None:
     batch.add_argument("out", type=Path)
     batch.add_argument("--count", type=int, default=200)
     batch.add_argument("--seed", type=int, default=0)
-    batch.add_argument("--schema", choices=sorted(_BATCH), default="invoice")
+    batch.add_argument("--schema", choices=["contract", "invoice"], default="invoice")
     batch.add_argument("--scanned-share", type=float, default=0.3)
+    batch.add_argument("--long-share", type=float, default=0.02,
+                       help="share of contracts (not NDAs) that run to 60-300 pages")
+    mixed = commands.add_parser("mixed", help="write invoices, contracts and unclassifiable documents into OUT/mixed")
+    mixed.add_argument("out", type=Path)
+    mixed.add_argument("--count", type=int, default=100)
+    mixed.add_argument("--seed", type=int, default=0)
+    mixed.add_argument("--contract-share", type=float, default=0.35)
+    mixed.add_argument("--other-share", type=float, default=0.15, help="documents of neither schema")
+    mixed.add_argument("--long-share", type=float, default=0.05, help="documents that are 60-300 page contracts")
+    mixed.add_argument("--scanned-share", type=float, default=0.3)
     args = parser.parse_args(argv)
     if args.command == "starter":
         write_starter_set(args.out)
+        return
+    if args.command == "batch":
+        paths = write_batch(args.out, args.count, args.seed, args.schema, args.scanned_share, args.long_share)
     else:
-        paths = write_batch(args.out, args.count, args.seed, args.schema, args.scanned_share)
-        print(f"wrote {len(paths)} documents under {args.out}")
+        paths = write_mixed(args.out, args.count, args.seed, args.contract_share, args.other_share, args.long_share,
+                            args.scanned_share)
+    print(f"wrote {len(paths)} documents under {args.out}")

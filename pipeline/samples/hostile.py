@@ -12,7 +12,7 @@ except the AES-256 salts of the encrypted file), one folder per expectation:
   (render_failed); AES-256 encrypted; random bytes behind a header (corrupt_file); zero bytes;
   plain text, HTML and a ZIP named ``.pdf``, a header past the first 1024 bytes
   (unsupported_format); PNG, JPEG and TIFF headers declaring huge sizes, a PNG decompression
-  bomb (image_too_large); 60 pages (too_many_pages);
+  bomb (image_too_large); one page over the page cap, 501 by default (too_many_pages);
 - ``limits/``: form XObjects drawing each other, 10**8 fills (a stall: render_timeout), a page
   tree 5,000 levels deep, arrays nested 100,000 deep in a page dictionary;
 - ``engine/``, for the engine's per-request checks: a 1 x 5000 px strip image, a 40-page PDF
@@ -34,7 +34,7 @@ from pathlib import Path
 import pymupdf
 from PIL import Image
 
-from .bad_files import _bomb_png
+from .bad_files import _bomb_png, many_pages_pdf
 
 
 def pdf_from_objects(objects: list[bytes], header: bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n") -> bytes:
@@ -211,7 +211,7 @@ def _deep_page_tree(depth: int) -> bytes:
     return pdf_from_objects(objects)
 
 
-def _hostile_files(samples: Path, seed: int) -> Iterator[tuple[str, bytes]]:
+def _hostile_files(samples: Path, seed: int, max_pages: int) -> Iterator[tuple[str, bytes]]:
     rng = random.Random(seed)
     text3 = _text_pdf(_invoice_pages(3))
     kids = b"/Kids[4 0 R 8 0 R 11 0 R]"
@@ -249,7 +249,7 @@ def _hostile_files(samples: Path, seed: int) -> Iterator[tuple[str, bytes]]:
     yield "refused/jpeg_huge_header.jpg", huge_dimensions(_image("JPEG", (64, 64)), random.Random(5))
     yield "refused/tiff_huge_header.tiff", huge_dimensions(_image("TIFF", (64, 64)), random.Random(5))
     yield "refused/bomb.png", _bomb_png()
-    yield "refused/too_many_pages.pdf", _text_pdf(_invoice_pages(60))
+    yield "refused/too_many_pages.pdf", many_pages_pdf(max_pages + 1)
     # Limits.
     yield "limits/nested_forms_stall.pdf", nested_forms_pdf()
     yield "limits/deep_page_tree.pdf", _deep_page_tree(5_000)
@@ -266,12 +266,13 @@ def _hostile_files(samples: Path, seed: int) -> Iterator[tuple[str, bytes]]:
             yield f"mutated/{stem}_{copy}_{'-'.join(names)}{ext}", mutate(data, names, rng)
 
 
-def write_hostile_folder(path: Path, seed: int = 0, samples: Path | None = None) -> list[Path]:
+def write_hostile_folder(path: Path, seed: int = 0, samples: Path | None = None, max_pages: int = 500) -> list[Path]:
     """Write the hostile folder under ``path`` (see the module docstring), built from the
-    starter documents in ``samples`` (default: the repository's sample_docs/). Returns the files."""
+    starter documents in ``samples`` (default: the repository's sample_docs/); its too-many-pages
+    file has one page more than ``max_pages`` (the page cap of the run it is for). Returns the files."""
     samples = samples or Path(__file__).resolve().parents[2] / "sample_docs"
     written = []
-    for name, data in _hostile_files(samples, seed):
+    for name, data in _hostile_files(samples, seed, max_pages):
         target = path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
