@@ -33,8 +33,9 @@ from prefect.tasks import Task
 from pipeline.config import Settings
 from pipeline.engines import create_engine
 from pipeline.evaluate import TextTable, evaluate
+from pipeline.classify import AUTO, SchemaChoice, choose_schema
 from pipeline.runner import Batch, RunSummary, s3_options
-from pipeline.schemas import DocumentSchema, load_schema
+from pipeline.schemas import DocumentSchema
 from pipeline.sink import SinkError
 from pipeline.sources import discover
 from pipeline.storage import FileTooLarge, StorageError, is_s3
@@ -128,13 +129,15 @@ def commit_run(batch: Batch) -> RunSummary:
 def evaluate_output(truth: str, output: str, schema_name: str) -> str:
     """The accuracy of the output against the truth files, for the schema of this run, as Markdown."""
     evaluation = evaluate(Path(truth), Path(output))
+    intro = f"Truth: `{truth}`; the latest row of each document in the output is scored."
+    if schema_name == AUTO:  # every schema, and where the classifier sent the documents
+        return "\n\n".join([intro, *(t.to_markdown() for t in evaluation.tables())])
     if schema_name not in evaluation.schemas:
         return f"No truth for `{schema_name}` under `{truth}`."
     tables = {t.title: t for t in evaluation.tables()}
     overview = tables["Accuracy by schema"]
     mine = TextTable(overview.title, overview.columns, [row for row in overview.rows if row[0] == schema_name])
-    return "\n\n".join([f"Truth: `{truth}`; the latest row of each document in the output is scored.",
-                        mine.to_markdown(), tables[f"{schema_name}: per field"].to_markdown()])
+    return "\n\n".join([intro, mine.to_markdown(), tables[f"{schema_name}: per field"].to_markdown()])
 
 
 @flow(name="extract-documents")
@@ -144,22 +147,25 @@ def extract_documents(
     output: str,
     settings: dict[str, Any] | None = None,
     truth: str | None = None,
+    schema_dirs: list[str] | None = None,
 ) -> dict[str, Any]:
     """Extract ``schema`` records from the documents under ``source`` into Parquet at ``output`` and
     publish the run report: artifacts ``docintel-<schema>-summary`` (table) and ``-report`` (Markdown).
 
     Args:
         source: Files, folders (searched recursively) and s3://bucket/prefix locations.
-        schema: invoice, contract, or the path of a JSON Schema file.
+        schema: invoice, contract, the path of a JSON Schema file, or auto: classify each document
+            among the known schemas (schemas/ and schema_dirs) and extract it with the one named.
         output: The dataset: a folder or s3://bucket/prefix.
         settings: Any field of pipeline/config.py's Settings, e.g. {"max_soft_tokens": 560}; the
             others come from DOCINTEL_* environment variables and the defaults.
         truth: A folder of truth files; when given, the report scores the output against it
             (local output only).
+        schema_dirs: More folders of JSON Schema files for schema auto.
     """
     log = get_run_logger()
     config = Settings(**(settings or {}))
-    document_schema = load_schema(schema)  # a bad schema fails here, with its reason
+    document_schema = choose_schema(schema, schema_dirs or [])  # a bad schema fails here, with its reason
     log.info("%d documents under %s to extract as %s@%s", discover_documents(source, config), source,
              document_schema.name, document_schema.version)
     if config.engine == "openai":
@@ -173,7 +179,8 @@ def extract_documents(
     publish_report(summary, engine_seconds, output, document_schema.name, scores)
     return {"run_id": summary.run_id, "documents": summary.documents, "skipped": summary.skipped,
             "pages": summary.pages, "results": summary.results, "flagged": summary.flagged,
-            "errors": dict(summary.errors), "manifest": summary.manifest, "seconds": summary.seconds,
+            "errors": dict(summary.errors), "manifest": summary.manifest, "manifests": summary.manifests,
+            "routed": dict(summary.routed), "seconds": summary.seconds,
             "engine_seconds": engine_seconds}
 
 
@@ -195,7 +202,7 @@ def engine_slot() -> Iterator[None]:
         yield
 
 
-def extract(source: list[str], schema: DocumentSchema, output: str, settings: Settings) -> tuple[RunSummary, float]:
+def extract(source: list[str], schema: DocumentSchema | SchemaChoice, output: str, settings: Settings) -> tuple[RunSummary, float]:
     """Load the engine, run every window of the batch as a task, commit, close the engine; returns
     the run's summary and the seconds spent loading and closing the engine."""
     log = get_run_logger()
@@ -260,8 +267,13 @@ def report_markdown(summary: RunSummary, output: str, schema_name: str, scores: 
     location = output if is_s3(output) else str(Path(output).expanduser().resolve())
     parts = [
         f"# docintel: {summary.schema}, run `{summary.run_id}`",
-        f"Output: `{location}`, committed by the manifest `{summary.manifest}`. Rows are in "
-        f"`results/schema_name={schema_name}/` and `errors/schema_name={schema_name}/`, one partition per run date.",
+        f"Output: `{location}`, committed by the manifest{'s' if len(summary.manifests) > 1 else ''} "
+        f"{', '.join(f'`{m}`' for m in summary.manifests or [summary.manifest])}. " + (
+            f"Rows are in each schema's partitions (routed: {', '.join(f'{k} {n}' for k, n in sorted(summary.routed.items())) or 'none'}); "
+            f"documents without a schema in `errors/schema_name={AUTO}/`, one partition per run date."
+            if schema_name == AUTO else
+            f"Rows are in `results/schema_name={schema_name}/` and `errors/schema_name={schema_name}/`, one "
+            f"partition per run date."),
         f"Model `{summary.model}`{', resumed run' if summary.resumed else ''}: {summary.documents} documents, "
         f"{summary.skipped} skipped as already committed, {summary.results} results ({summary.flagged} flagged), "
         f"{sum(summary.errors.values())} errors ({errors}); {summary.pages} pages at "

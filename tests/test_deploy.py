@@ -27,7 +27,7 @@ from prefect.utilities.schema_tools import validate
 
 from flows.extract import extract_documents
 from pipeline.config import Settings
-from pipeline.schemas import load_schema
+from pipeline.classify import choose_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT_YAML = ROOT / "deploy" / "prefect.yaml"
@@ -36,6 +36,7 @@ SERVE_PY = ROOT / "deploy" / "serve.py"
 EXPECTED = {  # name: (cron, schema, (hour, minute) in Berlin, ISO weekdays)
     "invoices-nightly": ("0 2 * * *", "invoice", (2, 0), {1, 2, 3, 4, 5, 6, 7}),
     "contracts-weekdays": ("30 3 * * 1-5", "contract", (3, 30), {1, 2, 3, 4, 5}),
+    "mixed-inbox-nightly": ("15 4 * * *", "auto", (4, 15), {1, 2, 3, 4, 5, 6, 7}),
 }
 
 
@@ -57,7 +58,7 @@ def cron(schedules: list[Any]) -> list[tuple[str, str | None, bool]]:
     return [(s.schedule.cron, s.schedule.timezone, s.active) for s in schedules]
 
 
-def test_both_deployments_run_on_the_process_pool_from_the_project_root(
+def test_the_deployments_run_on_the_process_pool_from_the_project_root(
         deployed: dict[str, DeploymentResponse]) -> None:
     for deployment in deployed.values():
         assert deployment.entrypoint == "flows/extract.py:extract_documents"
@@ -104,7 +105,7 @@ def test_parameters_fit_the_flow_and_the_settings(deployed: dict[str, Deployment
         assert deployment.enforce_parameter_schema  # the server refuses runs whose parameters do not fit
         extract_documents.validate_parameters(parameters)  # what a flow run does with them
         Settings(**parameters["settings"])  # extra="forbid": a misspelt setting fails here
-        assert load_schema(parameters["schema"]).name == schema
+        assert choose_schema(parameters["schema"], parameters.get("schema_dirs") or []).name == schema
         assert all(source.startswith("s3://") for source in parameters["source"])  # examples, see the comment
 
 
