@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     # Streaming
     max_in_flight: int | None = Field(None, ge=1, description="Documents rendering, waiting or in the engine at once "
                                                               "(bounds memory); default twice max_num_seqs.")
+    max_pages_in_flight: int = Field(4000, ge=1, description="Rendered pages held in memory at once (~2 MB each "
+                                                             "at 280 image tokens, ~8 MB at 1120): documents start "
+                                                             "rendering only below it, so long documents bound "
+                                                             "memory too.")
     window: int = Field(64, ge=1, description="Documents per progress step and Prefect task run; not a batch: "
                                               "requests stream into the engine across windows.")
     progress_seconds: float = Field(60.0, gt=0, description="Seconds between progress lines when the output is not "

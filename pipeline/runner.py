@@ -3,7 +3,8 @@ one request per document, generate, validate (retrying bad answers), write Parqu
 
 Nothing waits for a batch. Documents are rendered ahead in a :class:`RenderPool`; each request
 goes to the engine as soon as its document is rendered, at most ``max_in_flight`` documents
-are rendering, waiting or in the engine at once (memory is bounded by that, not by the batch);
+are rendering, waiting or in the engine at once, and new ones start rendering only while fewer
+than ``max_pages_in_flight`` rendered pages are held (memory is bounded by that, not by the batch);
 answers are validated as they arrive, in any order, and a retry goes straight back into the
 engine. A *window* is only the unit of progress, of writing and of Prefect task runs:
 ``extract(i)`` returns once as many documents have finished as the first i+1 windows hold, and
@@ -81,6 +82,7 @@ class RunSummary:
     engine_starved_seconds: float = 0.0  # free engine slots while documents were still upstream
     streaming_seconds: float = 0.0  # from the first request submitted to the last answer
     peak_in_engine: int = 0  # most requests in the engine at once
+    peak_pages_held: int = 0  # most rendered pages in memory at once
     manifests: list[str] = field(default_factory=list)  # one per schema with --schema auto
     routed: Counter[str] = field(default_factory=Counter)  # --schema auto: documents per schema
 
@@ -236,6 +238,7 @@ class Batch:
         self._ready: deque[_Request] = deque()  # to be submitted
         self._in_engine: dict[int, _Request] = {}
         self._documents_in_engine = 0  # documents with a request ready or in the engine
+        self._pages_held = 0  # their rendered pages, in memory until the document ends
         self._finished = 0  # documents with a row (or skipped), written or not
         self._counts = self._empty_counts()  # of the finished rows not yet written
         self._clock: float | None = None  # perf_counter of the last stream step, once streaming
@@ -304,7 +307,7 @@ class Batch:
     def _step(self) -> None:
         """Admit documents to rendering, take what rendered, submit it, take finished answers."""
         assert self._pool is not None
-        while self._upstream and self._in_flight() < (self.settings.max_in_flight or 1):
+        while self._upstream and self._room():
             source = self._upstream.popleft()
             self._rendering[self._pool.submit(source)] = source
         # Block on rendering only when the engine has nothing to do meanwhile.
@@ -323,8 +326,13 @@ class Batch:
                     self._answered(request, generation)
         self._account()
 
-    def _in_flight(self) -> int:
-        return len(self._rendering) + self._documents_in_engine
+    def _room(self) -> bool:
+        """Whether another document may start rendering: fewer than ``max_in_flight`` documents
+        and ``max_pages_in_flight`` rendered pages are held (a long document admitted alone
+        may exceed the second)."""
+        in_flight = len(self._rendering) + self._documents_in_engine
+        return in_flight < (self.settings.max_in_flight or 1) and (
+            self._pages_held < self.settings.max_pages_in_flight or not in_flight)
 
     def _rendered(self, source: str, doc: RenderedDocument | RenderFailure | Skipped) -> None:
         if isinstance(doc, Skipped):
@@ -336,6 +344,8 @@ class Batch:
         else:
             self._counts.pages += len(doc.pages)
             self._documents_in_engine += 1
+            self._pages_held += len(doc.pages)
+            self.summary.peak_pages_held = max(self.summary.peak_pages_held, self._pages_held)
             pending = _Pending(source, doc, schema=None if self.choice else self._fallback.schema)
             if self.choice:
                 pages = range(min(self.settings.classify_pages, len(doc.pages)))
@@ -503,6 +513,7 @@ class Batch:
     def _ended(self, p: _Pending) -> None:
         p.ended = True
         self._documents_in_engine -= 1
+        self._pages_held -= len(p.doc.pages)
         self._finished += 1
 
     def _account(self) -> None:

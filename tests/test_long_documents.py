@@ -64,8 +64,10 @@ class TruthEngine:
 
     model = "truth"
 
-    def __init__(self, answer, context: int | None = None, max_pages: int | None = None) -> None:
-        self.context, self._answer, self._max_pages = context, answer, max_pages
+    def __init__(self, answer, context: int | None = None, max_pages: int | None = None,
+                 hold_until: int = 0) -> None:
+        """``hold_until``: answer nothing before that many requests were submitted."""
+        self.context, self._answer, self._max_pages, self._hold_until = context, answer, max_pages, hold_until
         self._done: list[tuple[int, Generation]] = []
         self.requests: list[list[int]] = []
 
@@ -80,6 +82,8 @@ class TruthEngine:
                                                prompt_tokens=100 * len(shown), output_tokens=10)))
 
     def poll(self, timeout: float) -> list[tuple[int, Generation]]:
+        if len(self.requests) < self._hold_until:
+            return []
         done, self._done = self._done[::-1], []  # in any order, as a real engine
         return done
 
@@ -304,3 +308,20 @@ def test_the_window_plan_follows_the_context(cpu_settings: Settings) -> None:
     assert all(prompt_tokens(costs[w.start:w.stop], 60_000) <= 16384 - 4096 for w in windows)
     assert plan_windows(costs, None, 2, 60_000, max_pages=50) == [range(0, 50), range(48, 98), range(96, 146),
                                                                   range(144, 194), range(192, 200)]
+
+
+def test_rendered_pages_held_in_memory_are_bounded(cpu_settings, long_invoice, tmp_path: Path) -> None:
+    folder, truth, pdf = long_invoice
+    pages = pymupdf.open(stream=pdf).page_count
+    sources = []
+    for i in range(3):  # three documents of the same pages
+        sources.append(tmp_path / f"copy-{i}.pdf")
+        sources[-1].write_bytes(pdf + b"\n%" + bytes([48 + i]))
+    bounded = run_batch(sources, load_schema("invoice"), tmp_path / "bounded",
+                        cpu_settings.model_copy(update={"max_pages_in_flight": 1}), TruthEngine(lambda r: truth))
+    assert bounded.results == 3
+    assert bounded.peak_pages_held == pages  # the next document started rendering once the one before ended
+    # Without the bound, all three are rendered and held together (the engine answers none before).
+    free = run_batch(sources, load_schema("invoice"), tmp_path / "free", cpu_settings,
+                     TruthEngine(lambda r: truth, hold_until=3))
+    assert free.results == 3 and free.peak_pages_held == 3 * pages
