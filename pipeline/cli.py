@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     samples = commands.add_parser("samples", help="write the starter set of sample documents, or a batch")
     samples.add_argument("out")
     samples.add_argument("--count", type=int, help="write COUNT generated documents instead of the starter set")
-    samples.add_argument("--schema", default="invoice", choices=["invoice", "contract"])
+    samples.add_argument("--schema", default="invoice", choices=["invoice", "contract", "mixed"],
+                         help="mixed: invoices, contracts (some long) and documents of neither, in OUT/mixed/")
     samples.add_argument("--seed", type=int, default=0)
 
     args = parser.parse_args(argv)
@@ -179,7 +180,10 @@ def cmd_tiny_model(args: argparse.Namespace) -> int:
 def cmd_samples(args: argparse.Namespace) -> int:
     from . import samples
 
-    if args.count:
+    if args.count and args.schema == "mixed":
+        paths = samples.write_mixed(Path(args.out), args.count, seed=args.seed)
+        print(f"wrote {len(paths)} documents to {args.out}")
+    elif args.count:
         paths = samples.write_batch(Path(args.out), args.count, seed=args.seed, schema=args.schema)
         print(f"wrote {len(paths)} documents to {args.out}")
     else:

@@ -19,11 +19,12 @@ TINY = ROOT / ".cache" / "tiny-gemma4"
 
 QUERY = """
 SELECT schema_name, 'result' AS outcome, count(*) AS documents,
-       count(*) FILTER (WHERE len(flags) > 0) AS flagged, sum(output_tokens) AS output_tokens
+       count(*) FILTER (WHERE len(flags) > 0) AS flagged, sum(output_tokens) AS output_tokens,
+       max(page_count) AS most_pages, max(windows) AS most_windows
 FROM read_parquet('{out}/results/**/*.parquet', hive_partitioning = true, union_by_name = true)
 GROUP BY ALL
 UNION ALL
-SELECT schema_name, 'error: ' || error_type, count(*), NULL, NULL
+SELECT schema_name, 'error: ' || error_type, count(*), NULL, NULL, NULL, NULL
 FROM read_parquet('{out}/errors/**/*.parquet', hive_partitioning = true)
 GROUP BY ALL
 ORDER BY ALL
