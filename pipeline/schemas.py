@@ -12,6 +12,8 @@ from typing import Any, Iterator
 
 import jsonschema
 
+from .arrow import arrow_column
+
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 # Formats xgrammar turns into grammar rules (vLLM's STRING_SUPPORTED_FORMATS); any other
@@ -69,8 +71,6 @@ def load_schema(name_or_path: str | Path) -> DocumentSchema:
         raise SchemaError(f"{path}: the structured-output backend cannot enforce:\n{listing}")
     if schema.get("type") != "object":
         raise SchemaError(f"{path}: the top level must be \"type\": \"object\"")
-    from .sink import arrow_column  # here, not at the top: the sink imports this module
-
     try:
         arrow_column(schema)
     except ValueError as exc:

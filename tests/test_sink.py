@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 
 from pipeline.schemas import load_schema
 from pipeline.dataset import Run
-from pipeline.sink import ErrorRow, ParquetSink, ResultRow, arrow_column
+from pipeline.arrow import arrow_column
+from pipeline.sink import ErrorRow, ParquetSink, ResultRow
 from pipeline.storage import Store
 from test_validate import INVOICE
 
