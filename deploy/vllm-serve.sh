@@ -19,7 +19,8 @@
 # Environment (defaults follow docintel's Settings, so client and server agree):
 #   MODEL            checkpoint id or path; also the served model name, i.e. DOCINTEL_MODEL.
 #   HOST, PORT       listen address (default 0.0.0.0:8000).
-#   MAX_MODEL_LEN    context per request (Settings.max_model_len).
+#   MAX_MODEL_LEN    context per request (Settings.max_model_len); -1: the model's own
+#                    (262,144 for Gemma 4 12B), reduced by vLLM to what the KV cache holds.
 #   MAX_PAGES        images per prompt (Settings.max_pages).
 #   MAX_SOFT_TOKENS  default image-token budget per page (Settings.max_soft_tokens).
 #   MAX_NUM_SEQS     requests decoded together; match DOCINTEL_MAX_CONCURRENCY across servers.
@@ -42,7 +43,7 @@ case "$VARIANT" in
   h100)
     # ~42 GB of KV after the weights: ~120 invoice-sized requests (pipeline/hardware.py).
     MODEL=${MODEL:-google/gemma-4-12B-it}
-    MAX_MODEL_LEN=${MAX_MODEL_LEN:-32768}
+    MAX_MODEL_LEN=${MAX_MODEL_LEN:--1}
     MAX_NUM_SEQS=${MAX_NUM_SEQS:-128}
     MAX_NUM_BATCHED_TOKENS=${MAX_NUM_BATCHED_TOKENS:-8192}
     SPECULATIVE=${SPECULATIVE:-1}
@@ -52,7 +53,7 @@ case "$VARIANT" in
   h200)
     # ~97 GB of KV after the weights: ~280 invoice-sized requests.
     MODEL=${MODEL:-google/gemma-4-12B-it}
-    MAX_MODEL_LEN=${MAX_MODEL_LEN:-32768}
+    MAX_MODEL_LEN=${MAX_MODEL_LEN:--1}
     MAX_NUM_SEQS=${MAX_NUM_SEQS:-256}
     MAX_NUM_BATCHED_TOKENS=${MAX_NUM_BATCHED_TOKENS:-16384}
     SPECULATIVE=${SPECULATIVE:-1}
@@ -66,7 +67,7 @@ case "$VARIANT" in
     # deployments of Gemma 4 12B on 16-24 GB GPUs use. Results record the served name, so set
     # DOCINTEL_MODEL to it. Any other compressed-tensors/FP8 Gemma 4 12B works the same way.
     MODEL=${MODEL:-google/gemma-4-12B-it-qat-w4a16-ct}
-    MAX_MODEL_LEN=${MAX_MODEL_LEN:-16384}
+    MAX_MODEL_LEN=${MAX_MODEL_LEN:--1}
     MAX_NUM_SEQS=${MAX_NUM_SEQS:-16}
     MAX_NUM_BATCHED_TOKENS=${MAX_NUM_BATCHED_TOKENS:-4096}
     SPECULATIVE=${SPECULATIVE:-1}  # the assistant adds ~1 GB; SPECULATIVE=0 on a 16 GB card
@@ -92,7 +93,7 @@ case "$VARIANT" in
     ;;
 esac
 
-MAX_PAGES=${MAX_PAGES:-50}
+MAX_PAGES=${MAX_PAGES:-500}
 MAX_SOFT_TOKENS=${MAX_SOFT_TOKENS:-280}
 CORES=$(nproc 2>/dev/null || echo 4)
 QUARTER=$(( CORES / 4 )); (( QUARTER < 1 )) && QUARTER=1; (( QUARTER > 8 )) && QUARTER=8
@@ -103,7 +104,8 @@ args=(
   --host "${HOST:-0.0.0.0}"
   --port "${PORT:-8000}"
   # Context per request: a document's pages (MAX_SOFT_TOKENS each), its text layer and the
-  # answer. Longer prompts are refused with HTTP 400 and become engine_error rows.
+  # answer. docintel reads the context from GET /v1/models and sends a longer document in page
+  # windows; a window the server still refuses (HTTP 400) is split in two.
   --max-model-len "$MAX_MODEL_LEN"
   # Requests decoded together. More raises throughput until the KV cache runs out.
   --max-num-seqs "$MAX_NUM_SEQS"

@@ -166,7 +166,8 @@ def test_deploy_variants_parse_with_vllms_own_parser() -> None:
         assert args.trust_request_mm_kwargs and args.enable_prefix_caching
         assert args.structured_outputs_config.backend == "xgrammar"
         assert args.structured_outputs_config.disable_any_whitespace
-        assert args.limit_mm_per_prompt["image"] == 50
+        assert args.limit_mm_per_prompt["image"] == 500
+        assert args.max_model_len == (16384 if variant == "cpu" else -1)
         if variant != "cpu":
             assert args.kv_cache_dtype == "fp8"
             assert args.speculative_config == {"method": "mtp", "model": "google/gemma-4-12B-it-assistant",
@@ -225,6 +226,7 @@ def test_every_document_is_extracted_as_json_with_token_counts(server: VllmServe
 def test_a_prompt_longer_than_the_context_is_an_error_and_the_others_succeed(server: VllmServer, invoices) -> None:
     too_long = extraction(invoices[0], extra_text="Lorem ipsum dolor sit amet 12345. " * 6000)
     engine = OpenAIEngine(settings_for(server))
+    assert engine.context == MAX_MODEL_LEN  # as the server lists it under GET /v1/models
     try:
         first, refused, last = generate(engine, [extraction(invoices[0]), too_long, extraction(invoices[1])])
     finally:
