@@ -3,12 +3,13 @@ text layer and answer fit the engine's context (and ``window_pages``, a cost cap
 a longer one is read in windows of consecutive pages that overlap by ``window_overlap`` pages,
 and the windows' records are merged (merge.py).
 
-Prompt sizes are estimated before the request is built (counting them exactly would mean
-running the model's input processing twice): an image costs its soft-token budget plus its
-label and delimiters, text ``CHARS_PER_TOKEN`` characters a token, a low ratio on purpose
-(Gemma's tokenizer averages ~4 for English prose, fewer for German and for numbers). When the
-estimate is still short and the engine refuses a window as longer than its context, the runner
-splits that window in two (:func:`halves`) and tries again."""
+Prompt sizes are estimated before the request is built (running the model's input processing
+twice to count them would double its cost): an image costs its soft-token budget plus its label
+and delimiters (measured: 69 tokens a page at a budget of 70), the text layer what the engine's
+tokenizer counts (``Engine.count_tokens``), or ``CHARS_PER_TOKEN`` characters a token where the
+engine cannot count (a low ratio on purpose: Gemma's tokenizer averages ~4 for English prose,
+fewer for German and for numbers). When the estimate is still short and the engine refuses a
+window as longer than its context, the runner splits that window in two (:func:`halves`)."""
 
 from __future__ import annotations
 
@@ -30,17 +31,22 @@ _OVER_CONTEXT = re.compile(r"maximum (model|context) length|max_model_len", re.I
 class PageCost:
     image_tokens: int
     text_chars: int
+    text_tokens: int
 
 
-def page_costs(text_chars: Sequence[int], soft_tokens: int) -> list[PageCost]:
-    """The estimated cost of each page: its image at ``soft_tokens`` and its text layer."""
-    return [PageCost(soft_tokens + PAGE_OVERHEAD_TOKENS, chars) for chars in text_chars]
+def page_costs(texts: Sequence[str], soft_tokens: int, text_tokens: Sequence[int] | None = None) -> list[PageCost]:
+    """The estimated cost of each page: its image at ``soft_tokens`` and its text layer, counted
+    by the engine's tokenizer (``text_tokens``) or estimated from its length."""
+    counts = text_tokens if text_tokens is not None else [int(len(t) / CHARS_PER_TOKEN) for t in texts]
+    return [PageCost(soft_tokens + PAGE_OVERHEAD_TOKENS, len(t), n) for t, n in zip(texts, counts)]
 
 
 def prompt_tokens(costs: Sequence[PageCost], max_text_chars: int) -> int:
-    """Estimated prompt tokens of a request with these pages (text capped at ``max_text_chars``)."""
-    text = min(sum(c.text_chars for c in costs), max_text_chars)
-    return INSTRUCTION_TOKENS + sum(c.image_tokens for c in costs) + int(text / CHARS_PER_TOKEN)
+    """Estimated prompt tokens of a request with these pages, the text cut at ``max_text_chars``
+    as the prompt cuts it."""
+    chars, tokens = sum(c.text_chars for c in costs), sum(c.text_tokens for c in costs)
+    text = tokens if chars <= max_text_chars else int(tokens * max_text_chars / chars)
+    return INSTRUCTION_TOKENS + sum(c.image_tokens for c in costs) + text
 
 
 def plan_windows(costs: Sequence[PageCost], budget: int | None, overlap: int, max_text_chars: int,

@@ -298,7 +298,7 @@ def test_a_mixed_batch_lands_in_the_true_schemas_partitions(cpu_settings, mixed,
 def test_the_window_plan_follows_the_context(cpu_settings: Settings) -> None:
     from pipeline.windows import page_costs, plan_windows, prompt_tokens
 
-    costs = page_costs([3000] * 200, 280)
+    costs = page_costs(["x" * 3000] * 200, 280)
     assert plan_windows(costs, None, 2, 60_000) == [range(0, 200)]
     assert plan_windows(costs, 262144 - 4096, 2, 60_000) == [range(0, 200)]
     windows = plan_windows(costs, 16384 - 4096, 2, 60_000)
