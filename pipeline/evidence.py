@@ -1,0 +1,992 @@
+"""Evidence: where each leaf value of a record is printed (page, quote, box), or why it was not found.
+
+`find_evidence(record, schema, pages)` walks the record alongside its JSON Schema to know each
+leaf's type, renders the forms the value may be printed in, finds them among the pages' words
+(PyMuPDF text-layer words from `page_words` on born-digital pages, OCR words on scans) and picks
+one occurrence per leaf. Pure code: no I/O, no model.
+
+Comparison
+    Words and values are compared as tokens: NFKC, case folded, accents removed, characters that
+    are neither letters nor digits stripped from both ends ("(24)" -> "24", "Abzug." -> "abzug").
+    Words that are only punctuation ("|", "-", "€") are skipped, so a value may run across them
+    and, following the words' reading order, from one line onto the next. Quote and box leave out
+    the edge punctuation the value does not have ("Stuttgart," -> "Stuttgart", the box narrowed
+    in proportion to the characters dropped).
+
+What is looked for, by leaf type; each step runs only when the ones before found nothing
+    null                 nothing: match "none", reason "null value".
+    boolean, enum        nothing: "not a printed value" (an enum of upper-case codes is a code).
+    date (format: date)  2024-12-08 as 2024-12-08, 2024/12/08, 08.12.2024, 8.12.2024, 08/12/2024,
+                         12/08/2024, 08-12-2024, 08.12.24, 8 December 2024, December 8, 2024,
+                         8th December 2024, 8 Dec 2024, 8. Dezember 2024, 8 décembre 2024,
+                         1er décembre 2024, 8 déc. 2024, 8 de diciembre de 2024, 8 dic. 2024 (month
+                         names and abbreviations in en, de, fr, es). OCR: the same after the digit
+                         repair (o/O -> 0, l/I/| -> 1, S -> 5, B -> 8 in tokens that are mostly
+                         digits); then spelt-out forms with equal numbers and month names of
+                         similarity >= 0.7. A digit is never guessed (28 April is not 29 April).
+    number               (type number/integer, `x-arrow-type` decimal, or a numeric `pattern`)
+                         4870.05 as 4870.05, 4,870.05, 4.870,05, 4 870,05, 4'870.05, 4870,05; one
+                         decimal also as two (7.5 -> 7,50), an integer also with .00; only when
+                         none of those is printed, without the trailing zeros it has (120000.00 ->
+                         120,000). The number alone is quoted ("EUR 4,870.05" -> "4,870.05").
+                         OCR: one to three number-shaped tokens, after the digit repair, with the
+                         same digits and as many after the last separator ("4.87O,05").
+    currency code        (pattern ^[A-Z]{3}$, or named currency) the code as a word, case kept;
+                         else its symbol (EUR -> €).
+    country code         (pattern ^[A-Z]{2}$, or named country) the country's name in en, de, fr
+                         or es (DE -> Germany, Deutschland, Allemagne, Alemania); else the code as
+                         a word, case kept; else the names fuzzily.
+    identifier           (any other `pattern`, or named like *_number, *_no, *_id, tax_id, iban,
+                         bic, postal_code, purchase_order, reference) letters and digits only:
+                         consecutive words whose letters and digits join to the value's
+                         ("DE33 6005 0101 ..." is DE336005...). OCR: consecutive words whose
+                         joined letters and digits have a similarity >= 0.9 to the value's (6+
+                         characters); then fuzzy text.
+    text                 the value's token sequence over consecutive words. A governing law also
+                         as its jurisdiction is named in de, fr, es ("Germany" -> "Bundesrepublik
+                         Deutschland", "droit allemand", "legislación alemana"), and preferably
+                         where a law word is among the four tokens before it (a country named in
+                         an address is not the governing law). Then fuzzy text.
+
+Fuzzy text (OCR: 0/O and 1/l confusions, dropped accents, split or merged words)
+    Anchors are the value's two longest tokens; a page token is a hit for an anchor when their
+    similarity is >= 0.7. Around each hit, windows of n-1, n and n+1 consecutive tokens (n: the
+    value's token count) are compared with the value, both joined without spaces. A window is
+    accepted when the similarity is >= 0.85, or when it differs by a single character edit and
+    the value has 4+ characters ("Parls" for Paris); its score is the similarity. Values under
+    4 characters are not matched fuzzily. Similarity: difflib.SequenceMatcher.ratio.
+
+One occurrence per leaf (a value printed several times)
+    Leaves are settled in record order. Occurrences already quoted for another leaf come last;
+    then the higher score; then the smaller distance to the siblings; then the earlier page,
+    top to bottom, left to right.
+    The distance between two places is dx + 5 dy, capped at 1 (1 on another page): dx the
+    horizontal gap between the boxes, dy 0 when they share a line, else the distance between
+    their centres (vertical steps weigh five-fold: fields of one record share a line or a block).
+    The siblings' distance of a candidate is the sum of its distances to the other leaves of its
+    object (a line item, an address, a party, a signatory): to the chosen place of those
+    settled, to the nearest candidate of those not yet settled. At the top level of the record
+    only the settled count (top-level fields spread over the page and repeat in sentences and
+    totals). The first leaf settled in an object goes by the first settled leaf of the nearest
+    enclosing object instead (seller.address by seller.name, seller.name by invoice_number), so
+    an object's leaves stay in one block; the record's first leaf takes its first occurrence.
+    Finally, leaves with the same value, fields of one object (a unit price equal to the
+    amount) or the same field of a list's items (two identical lines), take their places in
+    reading order in record order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cmp_to_key, lru_cache
+from typing import Any
+
+import pymupdf
+
+from .words import Box, Word
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where one leaf value is printed, or why it was not found."""
+
+    page: int | None  # 1-based; None when not found
+    quote: str | None  # the words as printed, joined with spaces
+    box: Box | None  # union of the matched words' boxes
+    match: str  # "exact", "fuzzy" or "none"
+    score: float = 0.0  # match quality 0-1 (1 exact)
+    reason: str | None = None  # for "none": why
+
+
+FUZZY_TEXT_ACCEPT = 0.85
+FUZZY_TOKEN_HIT = 0.7
+FUZZY_IDENTIFIER_ACCEPT = 0.9
+REPAIRED_SCORE = 0.9  # a number, date or code found only after reading O as 0 and l as 1
+DY_WEIGHT = 5.0
+
+
+def page_words(page: pymupdf.Page) -> list[Word]:
+    """The text layer's words of a PyMuPDF page in reading order, boxes as 0-1 fractions of the page as
+    displayed (rotation applied, origin top left), as the rendered page image shows them."""
+    rect, matrix = page.rect, page.rotation_matrix
+    width, height = rect.width or 1.0, rect.height or 1.0
+    words = []
+    for x0, y0, x1, y1, text, *_ in page.get_text("words"):
+        r = pymupdf.Rect(x0, y0, x1, y1) * matrix
+        box = (_clip((r.x0 - rect.x0) / width), _clip((r.y0 - rect.y0) / height),
+               _clip((r.x1 - rect.x0) / width), _clip((r.y1 - rect.y0) / height))
+        words.append(Word(text, box))
+    return words
+
+
+def _clip(v: float) -> float:
+    return min(1.0, max(0.0, v))
+
+
+# --- normalisation ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=200_000)
+def norm(text: str) -> str:
+    """A word or value token as compared: NFKC, case folded, accents removed, non-alphanumeric edges
+    stripped, inner whitespace removed ("4 870,05" in one word is "4870,05")."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and not ch.isspace())
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """The non-empty normalised tokens of a value."""
+    return tuple(t for t in (norm(part) for part in str(text).split()) if t)
+
+
+def compact(text: str) -> str:
+    """Letters and digits only, normalised: how identifiers are compared."""
+    return "".join(ch for ch in norm(text) if ch.isalnum())
+
+
+_OCR_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1", "|": "1", "s": "5", "b": "8"})
+
+
+def repaired(token: str) -> str:
+    """A token that is mostly digits, with the letters OCR confuses with digits read as digits."""
+    digits = sum(ch.isdigit() for ch in token)
+    return token.translate(_OCR_DIGITS) if digits and digits * 2 >= len(token) else token
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+# --- the document's words, indexed --------------------------------------------------------------
+
+@dataclass
+class _Page:
+    words: Sequence[Word]
+    keep: list[int]  # indices of the words with a non-empty token: sequence position -> word index
+    tokens: list[str]  # normalised token of each kept word, by sequence position
+
+
+class _Document:
+    """The pages' words with an index from normalised token to its (page, position) occurrences."""
+
+    def __init__(self, pages: Sequence[Sequence[Word]]) -> None:
+        self.pages: list[_Page] = []
+        self.index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for p, words in enumerate(pages):
+            keep, toks = [], []
+            for i, word in enumerate(words):
+                token = norm(word.text)
+                if token:
+                    self.index[token].append((p, len(keep)))
+                    keep.append(i)
+                    toks.append(token)
+            self.pages.append(_Page(words, keep, toks))
+        self._repaired: dict[str, list[tuple[int, int]]] | None = None
+        self._compact: dict[str, list[tuple[int, int]]] | None = None
+        self._bigrams: dict[str, set[str]] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.index
+
+    def repaired_index(self) -> dict[str, list[tuple[int, int]]]:
+        if self._repaired is None:
+            self._repaired = defaultdict(list)
+            for token, places in self.index.items():
+                self._repaired[repaired(token)].extend(places)
+        return self._repaired
+
+    def compact_index(self) -> dict[str, list[tuple[int, int]]]:
+        if self._compact is None:
+            self._compact = defaultdict(list)
+            for token, places in self.index.items():
+                key = "".join(ch for ch in token if ch.isalnum())
+                if key:
+                    self._compact[key].extend(places)
+        return self._compact
+
+    def words_as_printed(self, text: str) -> list[tuple[int, int]]:
+        """(page, position) of the words that read `text` exactly, case kept (edge punctuation aside)."""
+        found = []
+        for p, pos in self.index.get(norm(text), ()):
+            page = self.pages[p]
+            if _raw(page.words[page.keep[pos]].text) == text:
+                found.append((p, pos))
+        return found
+
+    def symbol_words(self, symbol: str) -> list[tuple[int, int]]:
+        """(page, -1 - word index) of the words that are only `symbol` (no letters or digits: no position)."""
+        return [(p, -1 - i) for p, page in enumerate(self.pages) for i, word in enumerate(page.words)
+                if _raw(word.text) == symbol]
+
+    def similar(self, token: str, cutoff: float = FUZZY_TOKEN_HIT) -> list[str]:
+        """Indexed tokens whose similarity to `token` is at least `cutoff` (a bigram filter first)."""
+        if self._bigrams is None:
+            self._bigrams = defaultdict(set)
+            for t in self.index:
+                for gram in _grams(t):
+                    self._bigrams[gram].add(t)
+        grams = _grams(token)
+        counts: Counter[str] = Counter()
+        for gram in grams:
+            counts.update(self._bigrams.get(gram, ()))
+        need = max(1, int(len(grams) * 0.4))
+        found = []
+        for t, shared in counts.items():
+            if shared >= need and abs(len(t) - len(token)) <= max(2, len(token) // 2):
+                if similarity(t, token) >= cutoff:
+                    found.append(t)
+        return found
+
+    def span_words(self, page: int, start: int, end: int) -> list[Word]:
+        """The words from sequence position start to end - 1, with any punctuation words between."""
+        keep = self.pages[page].keep
+        return list(self.pages[page].words[keep[start]:keep[end - 1] + 1])
+
+
+def _raw(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip()
+    return text.strip(".,;:()[]\"'")
+
+
+def _grams(token: str) -> set[str]:
+    padded = f"^{token}$"
+    return {padded[i:i + 2] for i in range(len(padded) - 1)}
+
+
+# --- candidates ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Hit:
+    page: int  # 0-based
+    start: int  # sequence positions [start, end) on the page; a symbol word: -1 - word index, end 0
+    end: int
+    match: str
+    score: float
+
+
+def _find_sequence(doc: _Document, seq: tuple[str, ...], index: dict[str, list[tuple[int, int]]],
+                   page_tokens: Iterable[list[str]] | None = None) -> list[tuple[int, int, int]]:
+    """(page, start, end) of every run of consecutive tokens equal to `seq`, anchored on its rarest token."""
+    if not seq:
+        return []
+    k = min(range(len(seq)), key=lambda i: len(index.get(seq[i], ())))
+    places = index.get(seq[k], ())
+    toks = list(page_tokens) if page_tokens is not None else [page.tokens for page in doc.pages]
+    found = []
+    for p, pos in places:
+        start = pos - k
+        if start < 0 or start + len(seq) > len(toks[p]):
+            continue
+        if all(toks[p][start + i] == seq[i] for i in range(len(seq))):
+            found.append((p, start, start + len(seq)))
+    return found
+
+
+def _exact(doc: _Document, renderings: Iterable[tuple[str, ...]]) -> list[_Hit]:
+    hits = {}
+    for seq in renderings:
+        for p, start, end in _find_sequence(doc, seq, doc.index):
+            hits[(p, start, end)] = _Hit(p, start, end, "exact", 1.0)
+    return list(hits.values())
+
+
+def _repaired(doc: _Document, renderings: Iterable[tuple[str, ...]]) -> list[_Hit]:
+    index = doc.repaired_index()
+    page_tokens = [[repaired(t) for t in page.tokens] for page in doc.pages]
+    hits = {}
+    for seq in renderings:
+        for p, start, end in _find_sequence(doc, tuple(repaired(t) for t in seq), index, page_tokens):
+            hits[(p, start, end)] = _Hit(p, start, end, "fuzzy", REPAIRED_SCORE)
+    return list(hits.values())
+
+
+def _compact_runs(doc: _Document, target: str) -> list[_Hit]:
+    """Consecutive tokens whose letters and digits join to exactly `target`."""
+    index = doc.compact_index()
+    hits = []
+    for cut in range(1, len(target) + 1):
+        for p, pos in index.get(target[:cut], ()):
+            toks, joined, end = doc.pages[p].tokens, target[:cut], pos + 1
+            while len(joined) < len(target) and end < len(toks):
+                piece = "".join(ch for ch in toks[end] if ch.isalnum())
+                if not target.startswith(joined + piece):
+                    break
+                joined, end = joined + piece, end + 1
+            if joined == target:
+                hits.append(_Hit(p, pos, end, "exact", 1.0))
+    return hits
+
+
+def _fuzzy_identifier(doc: _Document, target: str) -> list[_Hit]:
+    """Consecutive tokens whose joined letters and digits are similar (>= 0.9) to `target`."""
+    if len(target) < 6:
+        return []
+    index = doc.compact_index()
+    fixed = repaired(target)
+    anchors = {t for t in index if len(t) >= 3 and (t in target or repaired(t) in fixed)}
+    anchors |= {compact(t) for t in doc.similar(target, FUZZY_IDENTIFIER_ACCEPT - 0.1)}
+    best: dict[tuple[int, int], _Hit] = {}
+    for anchor in anchors:
+        for p, pos in index.get(anchor, ()):
+            toks = doc.pages[p].tokens
+            for start in range(max(0, pos - 6), pos + 1):
+                joined = ""
+                for end in range(start, len(toks)):
+                    joined += "".join(ch for ch in toks[end] if ch.isalnum())
+                    if len(joined) > len(target) + 3:
+                        break
+                    if end < pos:
+                        continue
+                    score = similarity(repaired(joined), fixed)
+                    key = (p, pos)
+                    if score >= FUZZY_IDENTIFIER_ACCEPT and (key not in best or score > best[key].score):
+                        best[key] = _Hit(p, start, end + 1, "fuzzy", round(score, 3))
+    return _distinct(best.values())
+
+
+def _fuzzy_text(doc: _Document, renderings: Sequence[tuple[str, ...]]) -> tuple[list[_Hit], float]:
+    """Windows of tokens similar to a rendering (see the module docstring); also the best ratio seen."""
+    best: dict[tuple[int, int], _Hit] = {}
+    best_seen = 0.0
+    for seq in renderings:
+        target = "".join(seq)
+        if len(target) < 4:
+            continue
+        n = len(seq)
+        anchors = sorted(range(n), key=lambda k: -len(seq[k]))[:2]  # the longest tokens: the most distinctive
+        for k in anchors:
+            for hit_token in doc.similar(seq[k]):
+                for p, pos in doc.index[hit_token]:
+                    toks = doc.pages[p].tokens
+                    for start in range(pos - k - 1, pos - k + 2):
+                        for length in (n - 1, n, n + 1):
+                            end = start + length
+                            if length < 1 or start < 0 or end > len(toks) or not start <= pos < end:
+                                continue
+                            accepted, score = _text_match(target, "".join(toks[start:end]))
+                            best_seen = max(best_seen, score)
+                            key = (p, pos)
+                            if accepted and (key not in best or score > best[key].score):
+                                best[key] = _Hit(p, start, end, "fuzzy", round(score, 3))
+    return _distinct(best.values()), best_seen
+
+
+def _text_match(target: str, window: str) -> tuple[bool, float]:
+    """Whether a window (joined without spaces) is accepted as a value (joined likewise), and their ratio:
+    accepted at a ratio of 0.85 or more, or with a single character edit in a value of 4+ characters
+    ("Parls" for Paris)."""
+    matcher = difflib.SequenceMatcher(None, target, window, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_TEXT_ACCEPT - 0.15 or matcher.quick_ratio() < FUZZY_TEXT_ACCEPT - 0.15:
+        return False, 0.0
+    score = matcher.ratio()
+    return score >= FUZZY_TEXT_ACCEPT or (len(target) >= 4 and _one_edit(target, window)), score
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether b is a with at most one character replaced, inserted or deleted."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i + 1:] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1:]
+
+
+def _distinct(hits: Iterable[_Hit]) -> list[_Hit]:
+    """Overlapping hits on a page reduced to the best of each overlapping group."""
+    kept: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (-h.score, h.page, h.start)):
+        if not any(k.page == hit.page and k.start < hit.end and hit.start < k.end for k in kept):
+            kept.append(hit)
+    return kept
+
+
+def _digit_numbers(doc: _Document, value: Decimal) -> list[_Hit]:
+    """One to three consecutive number-shaped tokens (after the OCR digit repair) with the digits of one of
+    the value's forms and as many digits after the last separator: '4.87O,05' or '4 87' '0,05' for 4870.05."""
+    wanted = {_number_key(form) for form in _number_forms(value) + _number_forms(value, trimmed=True)}
+    hits = []
+    for p, page in enumerate(doc.pages):
+        fixed = [repaired(token) for token in page.tokens]
+        for start in range(len(fixed)):
+            for end in range(start + 1, min(start + 3, len(fixed)) + 1):
+                if not _NUMBER_SHAPE.fullmatch(fixed[end - 1]):
+                    break
+                if _number_key(" ".join(fixed[start:end])) in wanted:
+                    hits.append(_Hit(p, start, end, "fuzzy", REPAIRED_SCORE))
+    return _distinct(hits)
+
+
+_NUMBER_SHAPE = re.compile(r"\d[\d.,'’ ]*")
+
+
+def _number_key(text: str) -> tuple[str, int]:
+    """A number's digits and how many digits follow its last separator (0 without one)."""
+    groups = re.split(r"[^\d]+", text.strip())
+    return "".join(groups), len(groups[-1]) if len(groups) > 1 else 0
+
+
+def _fuzzy_dates(doc: _Document, renderings: Sequence[tuple[str, ...]]) -> list[_Hit]:
+    """Spelt-out dates read with OCR errors: number tokens equal after the digit repair, words (month names)
+    similar (>= 0.7). A digit is never guessed: 28 April is not 29 April."""
+    index = doc.repaired_index()
+    hits = []
+    for seq in renderings:
+        if all(t.isdigit() for t in seq):
+            continue
+        k = max((i for i, t in enumerate(seq) if t.isdigit()), key=lambda i: len(seq[i]), default=None)
+        if k is None:
+            continue
+        for p, pos in index.get(seq[k], ()):
+            toks, start = doc.pages[p].tokens, pos - k
+            if start < 0 or start + len(seq) > len(toks):
+                continue
+            window = toks[start:start + len(seq)]
+            scores = [1.0 if repaired(a) == b else similarity(a, b) if not b.isdigit() else 0.0
+                      for a, b in zip(window, seq)]
+            if min(scores) >= FUZZY_TOKEN_HIT:
+                hits.append(_Hit(p, start, start + len(seq), "fuzzy", round(sum(scores) / len(scores), 3)))
+    return _distinct(hits)
+
+
+# --- renderings of typed values -----------------------------------------------------------------
+
+MONTHS = {
+    "en": ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"),
+    "de": ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "dezember"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"),
+}
+MONTH_ABBREVIATIONS = {
+    "en": ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep sept", "oct", "nov", "dec"),
+    "de": ("jan", "feb", "mär mrz", "apr", "mai", "jun", "jul", "aug", "sep sept", "okt", "nov", "dez"),
+    "fr": ("janv", "févr fév", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct", "nov", "déc"),
+    "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep sept", "oct", "nov", "dic"),
+}
+
+
+def date_forms(day: date) -> list[str]:
+    """The ways a document may print `day`, numeric and spelt out in en, de, fr and es."""
+    d, m, y = day.day, day.month, day.year
+    forms = {day.isoformat(), f"{y}/{m:02d}/{d:02d}", f"{y}.{m:02d}.{d:02d}"}
+    for sep in "./-":
+        for dd, mm in ((f"{d:02d}", f"{m:02d}"), (str(d), str(m)), (str(d), f"{m:02d}")):
+            forms.add(f"{dd}{sep}{mm}{sep}{y}")
+            forms.add(f"{mm}{sep}{dd}{sep}{y}")  # US order
+            forms.add(f"{dd}{sep}{mm}{sep}{y % 100:02d}")
+    ordinal = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(d, "th")
+    for language in MONTHS:
+        names = [MONTHS[language][m - 1], *MONTH_ABBREVIATIONS[language][m - 1].split()]
+        for name in names:
+            forms |= {f"{d} {name} {y}", f"{d:02d} {name} {y}", f"{name} {d}, {y}", f"{d}-{name}-{y}"}
+            if language == "en":
+                forms |= {f"{d}{ordinal} {name} {y}", f"{name} {d}{ordinal}, {y}", f"the {d}{ordinal} of {name} {y}"}
+            if language == "fr" and d == 1:
+                forms.add(f"1er {name} {y}")
+            if language == "es":
+                forms |= {f"{d} de {name} de {y}", f"{d} de {name} {y}"}
+    return sorted(forms)
+
+
+def _number_forms(value: Decimal, trimmed: bool = False) -> list[str]:
+    """`value` printed with any common thousands separator and decimal mark, with its own decimals (one
+    decimal also padded to two: 7.5 -> 7,50; an integer also with two: 7 -> 7.00); `trimmed`: only the
+    forms without the trailing zeros it has (120000.00 -> 120,000), which are tried when those find nothing."""
+    value = abs(value)
+    whole, _, own = format(value, "f").partition(".")
+    fractions = {own, own.ljust(2, "0")} if len(own) < 2 else {own}
+    if trimmed:
+        short = format(value.normalize(), "f").partition(".")[2]
+        fractions = ({short, short.ljust(2, "0")} if len(short) < 2 else {short}) - fractions
+    groups = [whole[max(0, i - 3):i] for i in range(len(whole), 0, -3)][::-1]
+    forms = set()
+    for thousands in ("", ",", ".", " ", "'", "’"):
+        if thousands and len(groups) == 1:
+            continue
+        head = thousands.join(groups)
+        for fraction in fractions:
+            if not fraction:
+                forms.add(head)
+                continue
+            for mark in ".,":
+                if mark != thousands:
+                    forms.add(f"{head}{mark}{fraction}")
+    return sorted(forms)
+
+
+CURRENCY_SYMBOLS = {"EUR": ("€",), "USD": ("$", "US$"), "GBP": ("£",), "JPY": ("¥",), "CHF": ("Fr.", "SFr."),
+                    "SEK": ("kr",), "NOK": ("kr",), "DKK": ("kr",), "MXN": ("$", "MX$"), "PLN": ("zł",),
+                    "INR": ("₹",), "CNY": ("¥",), "CAD": ("$", "C$"), "AUD": ("$", "A$")}
+
+COUNTRY_NAMES = {  # ISO 3166-1 alpha-2 -> names in en, de, fr, es (and common short forms)
+    "DE": ("Germany", "Deutschland", "Allemagne", "Alemania"),
+    "AT": ("Austria", "Österreich", "Autriche"),
+    "CH": ("Switzerland", "Schweiz", "Suisse", "Suiza", "Svizzera"),
+    "FR": ("France", "Frankreich", "Francia"),
+    "BE": ("Belgium", "Belgien", "Belgique", "Bélgica", "België"),
+    "NL": ("Netherlands", "The Netherlands", "Niederlande", "Pays-Bas", "Países Bajos", "Nederland"),
+    "LU": ("Luxembourg", "Luxemburg", "Luxemburgo"),
+    "ES": ("Spain", "Spanien", "Espagne", "España"),
+    "PT": ("Portugal",),
+    "IT": ("Italy", "Italien", "Italie", "Italia"),
+    "IE": ("Ireland", "Irland", "Irlande", "Irlanda"),
+    "GB": ("United Kingdom", "UK", "Great Britain", "Vereinigtes Königreich", "Großbritannien", "Royaume-Uni",
+           "Reino Unido"),
+    "SE": ("Sweden", "Schweden", "Suède", "Suecia", "Sverige"),
+    "DK": ("Denmark", "Dänemark", "Danemark", "Dinamarca", "Danmark"),
+    "NO": ("Norway", "Norwegen", "Norvège", "Noruega", "Norge"),
+    "FI": ("Finland", "Finnland", "Finlande", "Finlandia", "Suomi"),
+    "PL": ("Poland", "Polen", "Pologne", "Polonia", "Polska"),
+    "CZ": ("Czech Republic", "Czechia", "Tschechien", "République tchèque", "Chequia"),
+    "US": ("United States", "United States of America", "USA", "U.S.A.", "Vereinigte Staaten", "États-Unis",
+           "Estados Unidos", "EE. UU."),
+    "CA": ("Canada", "Kanada", "Canadá"),
+    "MX": ("Mexico", "Mexiko", "Mexique", "México"),
+    "JP": ("Japan", "Japon", "Japón"),
+    "CN": ("China", "Chine"),
+    "IN": ("India", "Indien", "Inde"),
+    "AU": ("Australia", "Australien", "Australie"),
+}
+
+# Governing law by English name -> how other languages name that law: the country or state, and the
+# adjective "German law" takes ("deutsches Recht", "droit allemand", "legislación alemana").
+JURISDICTION_NAMES = {
+    "Germany": ("Bundesrepublik Deutschland", "deutsches Recht", "deutschem Recht", "droit allemand",
+                "legislación alemana", "derecho alemán", "ley alemana"),
+    "England and Wales": ("England und Wales", "englisches Recht", "Angleterre et pays de Galles", "droit anglais",
+                          "Inglaterra y Gales", "legislación inglesa", "derecho inglés"),
+    "Scotland": ("Schottland", "Écosse", "droit écossais", "Escocia"),
+    "France": ("Französischen Republik", "französisches Recht", "droit français", "legislación francesa",
+               "derecho francés"),
+    "Netherlands": ("Niederlande", "niederländisches Recht", "droit néerlandais", "Pays-Bas",
+                    "legislación neerlandesa", "Países Bajos", "derecho neerlandés"),
+    "Switzerland": ("Schweiz", "schweizerisches Recht", "Schweizerischen Eidgenossenschaft", "droit suisse",
+                    "Suisse", "legislación suiza", "Suiza", "derecho suizo"),
+    "Ireland": ("Republik Irland", "Irland", "irisches Recht", "droit irlandais", "Irlande", "legislación irlandesa",
+                "Irlanda", "derecho irlandés"),
+    "Austria": ("Republik Österreich", "Österreich", "österreichisches Recht", "droit autrichien", "Autriche",
+                "legislación austriaca", "derecho austriaco"),
+    "Spain": ("Königreichs Spanien", "Spanien", "spanisches Recht", "droit espagnol", "Espagne",
+              "legislación española", "España", "derecho español"),
+    "Italy": ("Italienischen Republik", "Italien", "italienisches Recht", "droit italien", "Italie",
+              "legislación italiana", "Italia", "derecho italiano"),
+    "Sweden": ("Königreichs Schweden", "Schweden", "schwedisches Recht", "droit suédois", "Suède",
+               "legislación sueca", "Suecia", "derecho sueco"),
+    "Belgium": ("Königreichs Belgien", "Belgien", "belgisches Recht", "droit belge", "Belgique", "legislación belga",
+                "Bélgica", "derecho belga"),
+    "Luxembourg": ("Luxemburg", "droit luxembourgeois", "Luxemburgo"),
+    "Mexico": ("United Mexican States", "Vereinigten Mexikanischen Staaten", "Mexiko", "droit mexicain", "Mexique",
+               "Estados Unidos Mexicanos", "México", "legislación mexicana"),
+    "New York": ("State of New York", "Bundesstaates New York", "l'État de New York", "Estado de Nueva York",
+                 "Nueva York"),
+    "Washington": ("State of Washington", "Bundesstaates Washington", "l'État de Washington",
+                   "Estado de Washington"),
+    "California": ("State of California", "Bundesstaates Kalifornien", "l'État de Californie",
+                   "Estado de California"),
+    "Delaware": ("State of Delaware", "Bundesstaates Delaware", "l'État du Delaware", "Estado de Delaware"),
+}
+
+_IDENTIFIER_NAME = re.compile(r"(^|_)(number|no|nr|id|iban|bic|swift|postal_code|zip|postcode|purchase_order|"
+                              r"reference|ref|code|vat|sku)$|_number$|_id$")
+
+
+# --- the record's leaves ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Leaf:
+    path: str
+    value: Any
+    kind: str  # null, unprinted, date, number, currency, country, identifier, text
+    name: str  # the property name ("" in a list of scalars)
+    parents: tuple[str, ...] = ()  # enclosing objects' paths, nearest first, "" (the record) last
+
+
+def _resolve(node: Any, root: dict) -> dict:
+    """A schema node with local $refs followed (the referring node's own keywords kept)."""
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 32:
+        ref = node["$ref"]
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        target: Any = root
+        if ref.startswith("#"):
+            for part in filter(None, ref[1:].split("/")):
+                part = part.replace("~1", "/").replace("~0", "~")
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+        else:
+            target = {}
+        node = {**target, **rest}
+        seen += 1
+    return node if isinstance(node, dict) else {}
+
+
+def _branch(node: dict, value: Any, root: dict) -> dict:
+    """The anyOf/oneOf branch that describes `value` (the non-null one when there is one), resolved."""
+    node = _resolve(node, root)
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            branches = [_resolve(b, root) for b in node[key]]
+            options = [b for b in branches if _types(b) != {"null"}] or branches
+            fitting = [b for b in options if _fits(b, value)] or options
+            rest = {k: v for k, v in node.items() if k not in ("anyOf", "oneOf")}
+            return _branch({**fitting[0], **rest}, value, root) if fitting else rest
+    if "allOf" in node:
+        merged = {k: v for k, v in node.items() if k != "allOf"}
+        for part in node["allOf"]:
+            merged = {**_resolve(part, root), **merged}
+        return merged
+    return node
+
+
+def _types(node: dict) -> set[str]:
+    t = node.get("type")
+    return set(t) if isinstance(t, list) else {t} if t else set()
+
+
+def _fits(node: dict, value: Any) -> bool:
+    types = _types(node)
+    if not types:
+        return True
+    kind = ("null" if value is None else "boolean" if isinstance(value, bool) else "object" if isinstance(value, dict)
+            else "array" if isinstance(value, list) else "string" if isinstance(value, str) else "number")
+    return kind in types or (kind == "number" and "integer" in types)
+
+
+def _leaves(value: Any, node: dict, root: dict, path: str = "", name: str = "",
+            parents: tuple[str, ...] = ("",)) -> Iterator[_Leaf]:
+    node = _branch(node, value, root)
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        extra = node.get("additionalProperties") if isinstance(node.get("additionalProperties"), dict) else {}
+        inner = (path, *parents) if path else parents
+        for key, item in value.items():
+            yield from _leaves(item, properties.get(key, extra), root, f"{path}.{key}" if path else key, key, inner)
+    elif isinstance(value, list):
+        items = node.get("items", {}) if isinstance(node.get("items", {}), dict) else {}
+        for i, item in enumerate(value):
+            yield from _leaves(item, items, root, f"{path}[{i}]", name if not isinstance(item, dict) else "",
+                               parents)
+    else:
+        yield _Leaf(path, value, _kind(value, node, name), name, parents)
+
+
+def _kind(value: Any, node: dict, name: str) -> str:
+    types, pattern, key = _types(node), str(node.get("pattern", "")), name.lower()
+    if value is None:
+        return "null"
+    if isinstance(value, bool) or types == {"boolean"}:
+        return "unprinted"
+    if "enum" in node or "const" in node:
+        members = node.get("enum", [node.get("const")])
+        return "currency" if all(isinstance(m, str) and re.fullmatch(r"[A-Z]{3}", m) for m in members) else (
+            "country" if all(isinstance(m, str) and re.fullmatch(r"[A-Z]{2}", m) for m in members) else "unprinted")
+    if node.get("format") == "date" or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+                                        and key.endswith("date")):
+        return "date"
+    if (isinstance(value, (int, float)) or types & {"number", "integer"}
+            or str(node.get("x-arrow-type", "")).startswith("decimal")
+            or (pattern and re.search(r"\[0-9\]|\\d", pattern) and not re.search(r"[A-Za-z]-[A-Za-z]", pattern))):
+        return "number" if _decimal(value) is not None else "text"
+    if pattern.strip("^$") in ("[A-Z]{3}",) or key in ("currency", "currency_code"):
+        return "currency"
+    if pattern.strip("^$") in ("[A-Z]{2}",) or key in ("country", "country_code"):
+        return "country"
+    if pattern or _IDENTIFIER_NAME.search(key) or key in ("tax_id", "iban", "bic", "purchase_order"):
+        return "identifier"
+    return "text"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+# --- finding one leaf ---------------------------------------------------------------------------
+
+def _candidates(doc: _Document, leaf: _Leaf) -> tuple[list[_Hit], str]:
+    """Every occurrence of the leaf's value (the first tier that finds any), and a reason if none."""
+    value = leaf.value
+    if leaf.kind == "date":
+        try:
+            renderings = [tokens(form) for form in date_forms(date.fromisoformat(str(value)[:10]))]
+        except ValueError:
+            renderings = [tokens(str(value))]
+        hits = _exact(doc, renderings) or _repaired(doc, renderings) or _fuzzy_dates(doc, renderings)
+        return hits, "not printed on any page in a known date format"
+    if leaf.kind == "number":
+        number = _decimal(value)
+        renderings = [tokens(form) for form in _number_forms(number)]
+        trimmed = [tokens(form) for form in _number_forms(number, trimmed=True)]
+        hits = (_exact(doc, renderings) or _exact(doc, trimmed) or _repaired(doc, renderings + trimmed)
+                or _digit_numbers(doc, number))
+        return hits, "not printed on any page in a known number format"
+    if leaf.kind in ("currency", "country"):
+        return _code(doc, str(value), leaf.kind)
+    if leaf.kind == "identifier":
+        target = compact(str(value))
+        if not target:
+            return [], "no letters or digits to look for"
+        hits = _compact_runs(doc, target) or _fuzzy_identifier(doc, target)
+        if not hits and len(tokens(str(value))) > 1:
+            hits, _ = _fuzzy_text(doc, [tokens(str(value))])
+        return hits, "not printed on any page"
+    return _text(doc, leaf)
+
+
+def _text(doc: _Document, leaf: _Leaf) -> tuple[list[_Hit], str]:
+    value = str(leaf.value)
+    renderings = [tokens(value)]
+    if leaf.name in LAW_FIELDS:
+        key = next((k for k in JURISDICTION_NAMES if norm(k) == norm(value)), None)
+        alternatives = [*JURISDICTION_NAMES.get(key, ()), *_country_names(value)]
+        renderings += [tokens(name) for name in alternatives]
+    renderings = [r for r in renderings if r]
+    if not renderings:
+        return [], "empty value"
+    hits = _exact(doc, renderings)
+    if hits and leaf.name in LAW_FIELDS:
+        hits = [hit for hit in hits if _after_law_word(doc, hit)] or hits
+    if hits:
+        return hits, ""
+    hits, best = _fuzzy_text(doc, renderings)
+    if hits:
+        return hits, ""
+    if best:
+        return [], f"not printed on any page (best fuzzy match {best:.2f} < {FUZZY_TEXT_ACCEPT})"
+    return [], "not printed on any page"
+
+
+LAW_FIELDS = ("governing_law", "jurisdiction", "law")
+LAW_WORDS = frozenset(norm(w) for w in "law laws governed recht rechts droit loi lois legislación derecho ley leyes "
+                      "legge diritto".split())
+
+
+def _after_law_word(doc: _Document, hit: _Hit, reach: int = 4) -> bool:
+    """Whether a law word is among a hit's tokens or the `reach` tokens before it ("the laws of Germany",
+    "dem Recht der Bundesrepublik Deutschland", "droit allemand"): a country named elsewhere (an address,
+    a register) is not its governing law."""
+    toks = doc.pages[hit.page].tokens
+    return any(t in LAW_WORDS for t in toks[max(0, hit.start - reach):hit.end])
+
+
+def _country_names(name: str) -> tuple[str, ...]:
+    for names in COUNTRY_NAMES.values():
+        if any(norm(n) == norm(name) for n in names):
+            return names
+    return ()
+
+
+def _code(doc: _Document, code: str, kind: str) -> tuple[list[_Hit], str]:
+    """A currency: the code as a word, else its symbol. A country: its name, else the code as a word (a
+    two-letter word is often something else: Spanish "DE"), else its name fuzzily."""
+    as_word = [_Hit(p, pos, pos + 1, "exact", 1.0) for p, pos in doc.words_as_printed(code)]
+    if kind == "country":
+        names = [tokens(name) for name in COUNTRY_NAMES.get(code.upper(), ())]
+        hits = _exact(doc, names) or as_word or (_fuzzy_text(doc, names)[0] if names else [])
+        return hits, "code not printed as such, nor the country's name"
+    if as_word:
+        return as_word, ""
+    symbols = []
+    for symbol in CURRENCY_SYMBOLS.get(code.upper(), ()):
+        if any(ch.isalnum() for ch in symbol):
+            symbols += [_Hit(p, pos, pos + 1, "exact", 1.0) for p, pos in doc.words_as_printed(symbol)]
+        else:
+            symbols += [_Hit(p, pos, 0, "exact", 1.0) for p, pos in doc.symbol_words(symbol)]
+    return symbols, "code not printed as such, nor its symbol"
+
+
+# --- choosing one occurrence per leaf -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Place:
+    hit: _Hit
+    box: Box
+    quote: str
+    ids: frozenset[tuple[int, int]]  # (page, word index) of its words
+
+
+def _place(doc: _Document, hit: _Hit, value: str = "") -> _Place:
+    """The words of a hit as a quote and a box. Punctuation at the outer edges that the value does not
+    have ("(24)", "Stuttgart,", '"Client");') is left out of both; the box loses it in proportion to its
+    characters, since word boxes are all a text layer or OCR gives."""
+    page = doc.pages[hit.page]
+    if hit.start < 0:  # a symbol-only word, addressed by its word index
+        i = -1 - hit.start
+        words, ids = [page.words[i]], [i]
+    else:
+        first, last = page.keep[hit.start], page.keep[hit.end - 1]
+        words, ids = list(page.words[first:last + 1]), list(range(first, last + 1))
+    texts, boxes = [w.text for w in words], [w.box for w in words]
+    lead = _edge(texts[0], value, leading=True)
+    if lead:
+        boxes[0] = _trim(boxes[0], len(texts[0]), lead, 0)
+        texts[0] = texts[0][lead:]
+    tail = _edge(texts[-1], value, leading=False)
+    if tail:
+        boxes[-1] = _trim(boxes[-1], len(texts[-1]), 0, tail)
+        texts[-1] = texts[-1][:-tail]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return _Place(hit, box, " ".join(texts), frozenset((hit.page, i) for i in ids))
+
+
+def _edge(text: str, value: str, leading: bool) -> int:
+    """How many non-alphanumeric characters to drop from the start (or end) of a word; none that the value
+    itself starts (or ends) with."""
+    chars = text if leading else text[::-1]
+    own = (value[:1] if leading else value[-1:]) if value else ""
+    n = 0
+    while n < len(chars) - 1 and not chars[n].isalnum() and chars[n] != own:
+        n += 1
+    return n if any(ch.isalnum() for ch in text) else 0
+
+
+def _trim(box: Box, length: int, lead: int, tail: int) -> Box:
+    width = (box[2] - box[0]) / max(1, length)
+    return (box[0] + lead * width, box[1], box[2] - tail * width, box[3])
+
+
+def distance(a: _Place, b: _Place) -> float:
+    """dx + 5 dy between two boxes, capped at 1 (1 on different pages): dx the horizontal gap (0 where they
+    overlap), dy 0 on a shared line (vertical overlap of half the lower box or more), else between centres."""
+    if a.hit.page != b.hit.page:
+        return 1.0
+    dx = max(0.0, a.box[0] - b.box[2], b.box[0] - a.box[2])
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    if overlap >= 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1]):
+        dy = 0.0
+    else:
+        dy = abs(a.box[1] + a.box[3] - b.box[1] - b.box[3]) / 2
+    return min(1.0, dx + DY_WEIGHT * dy)
+
+
+def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _Place]:
+    """One occurrence per leaf, settled in record order (see the module docstring)."""
+    chosen: dict[str, _Place] = {}
+    taken: set[tuple[int, int]] = set()
+    members: dict[str, list[str]] = defaultdict(list)  # object -> its own leaves' paths (not nested ones)
+    for leaf in leaves:
+        members[leaf.parents[0]].append(leaf.path)
+    for leaf in leaves:
+        options = places[leaf.path]
+        if not options:
+            continue
+        if len(options) == 1:
+            best = options[0]
+        else:
+            settled, unsettled = _siblings(leaf, members, chosen, places)
+
+            def spread(o: _Place) -> float:
+                return (sum(distance(o, s) for s in settled)
+                        + sum(min(distance(o, s) for s in others) for others in unsettled))
+
+            best = min(options, key=lambda o: (bool(o.ids & taken), -round(o.hit.score, 2), spread(o),
+                                               o.hit.page, o.box[1], o.box[0]))
+        chosen[leaf.path] = best
+        taken |= best.ids
+    _same_values_in_reading_order(leaves, chosen)
+    return chosen
+
+
+def _siblings(leaf: _Leaf, members: dict[str, list[str]], chosen: dict[str, _Place],
+              places: dict[str, list[_Place]]) -> tuple[list[_Place], list[list[_Place]]]:
+    """What a leaf's candidates are measured against (see the module docstring): once a sibling in its own
+    object is settled, the chosen places of the settled siblings and the candidates of the others (at the
+    top level only the settled); before that, the first settled leaf of the nearest enclosing object with one."""
+    own = [p for p in members[leaf.parents[0]] if p != leaf.path]
+    settled = [chosen[p] for p in own if p in chosen]
+    if settled:
+        unsettled = [places[p] for p in own if p not in chosen and places[p]] if leaf.parents[0] else []
+        return settled, unsettled
+    for parent in leaf.parents[1:]:
+        first = next((chosen[p] for p in members[parent] if p in chosen), None)
+        if first is not None:
+            return [first], []
+    return [], []
+
+
+def _same_values_in_reading_order(leaves: list[_Leaf], chosen: dict[str, _Place]) -> None:
+    """Leaves with the same value, fields of one object or the same field of a list's items, take their
+    chosen occurrences in reading order in record order."""
+    within: dict[tuple, list[_Leaf]] = defaultdict(list)  # fields of one object
+    across: dict[tuple, list[_Leaf]] = defaultdict(list)  # the same field of a list's items
+    for leaf in leaves:
+        if leaf.path in chosen:
+            within[(leaf.parents[0], leaf.kind, str(leaf.value))].append(leaf)
+            across[(re.sub(r"\[\d+\]", "[]", leaf.path), str(leaf.value))].append(leaf)
+    for group in [*within.values(), *across.values()]:
+        if len(group) < 2:
+            continue
+        spots = sorted((chosen[leaf.path] for leaf in group), key=cmp_to_key(_reading_order))
+        for leaf, spot in zip(group, spots):
+            chosen[leaf.path] = spot
+
+
+def _reading_order(a: _Place, b: _Place) -> int:
+    """Page, then line (boxes overlapping vertically by half the smaller height share one), then left to right."""
+    if a.hit.page != b.hit.page:
+        return a.hit.page - b.hit.page
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    same_line = overlap >= 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1])
+    first, second = (a.box[0], b.box[0]) if same_line else (a.box[1], b.box[1])
+    return (first > second) - (first < second)
+
+
+def _printed(leaf: _Leaf) -> str:
+    """The value as a document could print it verbatim (text and identifiers), else ""."""
+    return str(leaf.value) if leaf.kind in ("text", "identifier") else ""
+
+
+# --- the public entry ---------------------------------------------------------------------------
+
+NOT_PRINTED = "not a printed value"
+
+
+def find_evidence(record: dict, schema: dict, pages: Sequence[Sequence[Word]]) -> dict[str, Evidence]:
+    """Evidence for every leaf of `record` (valid under `schema`) among the words of `pages`, keyed by
+    leaf path ("seller.address.city", "line_items[0].amount"). Rules: see the module docstring."""
+    leaves = list(_leaves(record, schema, schema))
+    doc = _Document(pages)
+    places: dict[str, list[_Place]] = {}
+    reasons: dict[str, str] = {}
+    for leaf in leaves:
+        places[leaf.path] = []
+        if leaf.kind == "null":
+            reasons[leaf.path] = "null value"
+        elif leaf.kind == "unprinted":
+            reasons[leaf.path] = NOT_PRINTED
+        elif doc.empty:
+            reasons[leaf.path] = "no words on any page (no text layer and no OCR)"
+        else:
+            hits, reasons[leaf.path] = _candidates(doc, leaf)
+            places[leaf.path] = [_place(doc, hit, _printed(leaf)) for hit in hits]
+    chosen = _choose(leaves, places)
+    evidence = {}
+    for leaf in leaves:
+        spot = chosen.get(leaf.path)
+        if spot is None:
+            reason = reasons[leaf.path] or "not printed on any page"
+            evidence[leaf.path] = Evidence(None, None, None, "none", 0.0, reason)
+        else:
+            evidence[leaf.path] = Evidence(spot.hit.page + 1, spot.quote, spot.box, spot.hit.match, spot.hit.score)
+    return evidence
