@@ -31,6 +31,11 @@ class Generation:
     prompt_tokens: int = 0
     output_tokens: int = 0
     error: str | None = None
+    # Each generated token's text and natural-log probability, in order; None when the engine
+    # reported none. The texts concatenate to ``text`` in process; a server may show a token that
+    # holds part of a UTF-8 character as U+FFFD, and may list the stop token (``confidence.py``
+    # aligns them). vLLM reports them after the grammar mask (``inprocess.py``).
+    token_logprobs: list[tuple[str, float]] | None = None
 
 
 class Engine(Protocol):

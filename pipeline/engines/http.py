@@ -232,9 +232,26 @@ def _generation(api: str, response: httpx.Response) -> Generation:
             finish_reason=choice.get("finish_reason"),
             prompt_tokens=int(usage.get("prompt_tokens") or 0),
             output_tokens=int(usage.get("completion_tokens") or 0),
+            token_logprobs=token_logprobs(choice),
         )
     except (ValueError, LookupError, TypeError) as exc:
         return Generation(error=f"{api}: unexpected answer ({type(exc).__name__}: {exc}): {response.text[:300]}")
+
+
+def token_logprobs(choice: dict[str, Any]) -> list[tuple[str, float]] | None:
+    """Each answer token's text and log-probability from a chat-completions choice
+    (``logprobs.content[*].token`` and ``.logprob``); None when the server sent none or in
+    another shape. ``vllm serve`` reports them after the grammar mask, as in process
+    (``inprocess.py``); what other servers report is theirs to say. vLLM decodes each token on
+    its own, so a token holding part of a UTF-8 character shows as U+FFFD (``confidence.py``
+    aligns them to the text)."""
+    content = (choice.get("logprobs") or {}).get("content")
+    if not isinstance(content, list):
+        return None
+    try:
+        return [(str(t["token"]), float(t["logprob"])) for t in content]
+    except (LookupError, TypeError, ValueError):
+        return None
 
 
 def error_message(response: httpx.Response) -> str:
@@ -277,6 +294,8 @@ def encode_body(request: GenerationRequest, model: str, max_soft_tokens: int) ->
         },
         # vLLM: the image-token budget the pages were rendered for (needs --trust-request-mm-kwargs).
         "mm_processor_kwargs": {"max_soft_tokens": max_soft_tokens},
+        # Each answer token's log-probability (the sampled token only), for per-field confidence.
+        "logprobs": True,
     }
     if request.seed is not None:
         body["seed"] = request.seed

@@ -12,7 +12,23 @@ That is enough for the CPU and small GPUs; on a large GPU the managed server
 
 A request vLLM refuses (a prompt longer than the context, more images than allowed, an image the
 processor cannot take) raises in ``enqueue_chat``, before it reaches the engine: it comes back as
-an error and the requests around it are not touched."""
+an error and the requests around it are not touched.
+
+Every answer carries each token's log-probability (``logprobs=0``: the sampled token only). vLLM
+reports it *after* the grammar mask, read in vLLM 0.32's source: the model runner applies the
+structured-output bitmask to the logits in place (``v1/worker/gpu_model_runner.py``
+``sample_tokens`` → ``v1/structured_output/utils.py`` ``apply_grammar_bitmask``, which sets
+every token the grammar forbids to -inf; the CPU runner inherits it; the newer
+``v1/worker/gpu/model_runner.py`` does the same) and only then calls the sampler, whose
+``raw_logprobs`` (``logprobs_mode``'s default, ``config/model.py``) is ``log_softmax`` of those
+masked logits before temperature, penalties and top-k/p (``v1/sample/sampler.py``
+``Sampler.forward``). So a reported log-probability is the model's, renormalised over the tokens
+the grammar allowed: forbidden tokens report -inf, a token the grammar forces reports exactly 0
+(``:`` after a key, ``,`` between required properties; checked against xgrammar's own mask in
+``tests/test_confidence.py``), and a retry at a higher temperature reports on the same scale as
+a greedy first attempt. Key names are fixed by the schema but not their tokenisation (``name`` may
+come as ``n``+``am``+``e``), so their tokens report non-zero log-probabilities that say nothing
+about the values; ``pipeline/confidence.py`` therefore counts only the tokens of values."""
 
 from __future__ import annotations
 
@@ -85,8 +101,10 @@ class VllmEngine:
         from vllm import SamplingParams
         from vllm.sampling_params import StructuredOutputsParams
 
+        # logprobs=0: the sampled token's log-probability only; flat: fewer Python objects per token.
         params = SamplingParams(max_tokens=request.max_tokens, temperature=request.temperature, seed=request.seed,
-                                structured_outputs=StructuredOutputsParams(json=request.schema))
+                                structured_outputs=StructuredOutputsParams(json=request.schema),
+                                logprobs=0, flat_logprobs=True)
         try:
             [request_id] = self.llm.enqueue_chat([request.messages], [params], use_tqdm=False)
         except Exception as exc:  # refused before it reached the engine: only this request fails
@@ -105,8 +123,30 @@ class VllmEngine:
                 completion = output.outputs[0]
                 done.append((self._keys.pop(output.request_id), Generation(
                     text=completion.text, finish_reason=completion.finish_reason,
-                    prompt_tokens=len(output.prompt_token_ids or []), output_tokens=len(completion.token_ids))))
+                    prompt_tokens=len(output.prompt_token_ids or []), output_tokens=len(completion.token_ids),
+                    token_logprobs=self._token_logprobs(output.prompt_token_ids or [], completion))))
         return done
+
+    def _token_logprobs(self, prompt_ids: list[int], completion: Any) -> list[tuple[str, float]] | None:
+        """Each generated token's text and log-probability. The texts are decoded the way vLLM
+        decodes the answer (a decode stream after the prompt, special tokens skipped), so they
+        concatenate to ``completion.text``: a token holding the first bytes of a character gets
+        "" and the character comes with the token that completes it; vLLM's own per-token texts
+        would show U+FFFD there, and show the stop token."""
+        ids, logprobs = list(completion.token_ids), completion.logprobs
+        if logprobs is None or len(logprobs) != len(ids):
+            return None
+        values = [logprobs[i][token].logprob for i, token in enumerate(ids)]
+        try:
+            from tokenizers.decoders import DecodeStream
+
+            backend = self.llm.get_tokenizer()._tokenizer  # the Rust tokenizer vLLM's detokenizer uses
+            # The prompt's last tokens give the first answer token its context (a leading space).
+            stream = DecodeStream(ids=list(prompt_ids[-8:]), skip_special_tokens=True)
+            texts = [stream.step(backend, token) or "" for token in ids]
+        except Exception:  # a slow tokenizer or a decode error: vLLM's per-token texts instead
+            texts = [logprobs[i][token].decoded_token or "" for i, token in enumerate(ids)]
+        return list(zip(texts, values))
 
     def close(self) -> None:
         # Shut the engine core down now rather than at interpreter exit, then make sure.
