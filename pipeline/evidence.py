@@ -57,22 +57,28 @@ Fuzzy text (OCR: 0/O and 1/l confusions, dropped accents, split or merged words)
     4 characters are not matched fuzzily. Similarity: difflib.SequenceMatcher.ratio.
 
 One occurrence per leaf (a value printed several times)
-    Leaves are settled in record order. Occurrences already quoted for another leaf come last;
-    then the higher score; then the smaller distance to the siblings; then the earlier page,
-    top to bottom, left to right.
-    The distance between two places is dx + 5 dy, capped at 1 (1 on another page): dx the
-    horizontal gap between the boxes, dy 0 when they share a line, else the distance between
-    their centres (vertical steps weigh five-fold: fields of one record share a line or a block).
-    The siblings' distance of a candidate is the sum of its distances to the other leaves of its
-    object (a line item, an address, a party, a signatory): to the chosen place of those
-    settled, to the nearest candidate of those not yet settled. At the top level of the record
-    only the settled count (top-level fields spread over the page and repeat in sentences and
-    totals). The first leaf settled in an object goes by the first settled leaf of the nearest
-    enclosing object instead (seller.address by seller.name, seller.name by invoice_number), so
-    an object's leaves stay in one block; the record's first leaf takes its first occurrence.
-    Finally, leaves with the same value, fields of one object (a unit price equal to the
-    amount) or the same field of a list's items (two identical lines), take their places in
-    reading order in record order.
+    Leaves are settled in record order, each taking the first of its candidates by:
+    1. not already quoted for another leaf (a zero-tax invoice's total is not its subtotal's row);
+    2. not inside a longer candidate of another leaf ("30" inside the payment terms "within 30
+       days of the invoice date" is not the renewal notice);
+    3. the higher score;
+    4. the smaller distance to its siblings, for the leaves of an object (a line item, an address,
+       a party, a signatory) once another leaf of that object is settled: the sum of its
+       distances to the others, to the chosen place of those settled and to the nearest candidate
+       of those not (a quantity "1" is the one in its line item's row, not a position number). The
+       record's own fields (invoice number, dates, totals, title) and an object's first leaf skip
+       this step and take their first occurrence: the one a reader cites (the details block before
+       the payment request, the letterhead before the footer). Small numbers (integers under 1000)
+       among the record's fields go by the distance to the fields settled before them, since any
+       page holds them ("30" days' notice near the term, not in an audit clause); a number of
+       months or days is preferably one followed by a month or day word.
+       The distance between two places is dx + 5 dy, capped at 1 (1 on another page): dx the
+       horizontal gap between the boxes, dy 0 on a shared line, else the distance between their
+       centres (vertical steps weigh five-fold: an object's fields share a line or a block);
+    5. reading order: the page, then the words' order on it (the text layer's or the OCR's).
+    Finally, leaves with the same value, fields of one object (a unit price equal to the amount)
+    or the same field of a list's items (two identical lines), take their places in reading
+    order in record order.
 """
 
 from __future__ import annotations
@@ -740,6 +746,9 @@ def _candidates(doc: _Document, leaf: _Leaf) -> tuple[list[_Hit], str]:
         trimmed = [tokens(form) for form in _number_forms(number, trimmed=True)]
         hits = (_exact(doc, renderings) or _exact(doc, trimmed) or _repaired(doc, renderings + trimmed)
                 or _digit_numbers(doc, number))
+        unit = next((words for suffix, words in UNIT_WORDS.items() if leaf.name.endswith(suffix)), None)
+        if unit:
+            hits = [hit for hit in hits if _followed_by(doc, hit, unit)] or hits
         return hits, "not printed on any page in a known number format"
     if leaf.kind in ("currency", "country"):
         return _code(doc, str(value), leaf.kind)
@@ -790,6 +799,19 @@ def _after_law_word(doc: _Document, hit: _Hit, reach: int = 4) -> bool:
     return any(t in LAW_WORDS for t in toks[max(0, hit.start - reach):hit.end])
 
 
+UNIT_WORDS = {  # a leaf named *_months is preferably quoted where a month word follows it ("(12) months")
+    suffix: frozenset(norm(w) for w in words.split()) for suffix, words in (
+        ("months", "month months monat monate monaten mois mes meses"),
+        ("days", "day days tag tage tagen jour jours día días"),
+        ("weeks", "week weeks woche wochen semaine semaines semana semanas"),
+        ("years", "year years jahr jahre jahren an ans année années año años"))}
+
+
+def _followed_by(doc: _Document, hit: _Hit, words: frozenset[str], reach: int = 2) -> bool:
+    """Whether one of `words` is among the `reach` tokens after a hit."""
+    return hit.start >= 0 and any(t in words for t in doc.pages[hit.page].tokens[hit.end:hit.end + reach])
+
+
 def _country_names(name: str) -> tuple[str, ...]:
     for names in COUNTRY_NAMES.values():
         if any(norm(n) == norm(name) for n in names):
@@ -824,6 +846,11 @@ class _Place:
     box: Box
     quote: str
     ids: frozenset[tuple[int, int]]  # (page, word index) of its words
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """Reading order: the page, then the words' order on it (the text layer's or the OCR's)."""
+        return min(self.ids)
 
 
 def _place(doc: _Document, hit: _Hit, value: str = "") -> _Place:
@@ -887,42 +914,44 @@ def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _
     members: dict[str, list[str]] = defaultdict(list)  # object -> its own leaves' paths (not nested ones)
     for leaf in leaves:
         members[leaf.parents[0]].append(leaf.path)
+    covers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)  # word -> (leaf, words) of candidates
+    for path, options in places.items():
+        for o in options:
+            for word in o.ids:
+                covers[word].append((path, len(o.ids)))
+
+    def enclosed(o: _Place, path: str) -> bool:
+        """Inside a longer candidate of another leaf: "30" in the payment terms "within 30 days of ..."."""
+        return any(other != path and size > len(o.ids) for word in o.ids for other, size in covers[word])
+
     for leaf in leaves:
         options = places[leaf.path]
         if not options:
             continue
-        if len(options) == 1:
-            best = options[0]
-        else:
-            settled, unsettled = _siblings(leaf, members, chosen, places)
+        siblings = [p for p in members[leaf.parents[0]] if p != leaf.path]
+        settled = [chosen[p] for p in siblings if p in chosen]
+        unsettled = [places[p] for p in siblings if p not in chosen and places[p]]
 
-            def spread(o: _Place) -> float:
-                return (sum(distance(o, s) for s in settled)
-                        + sum(min(distance(o, s) for s in others) for others in unsettled))
+        def spread(o: _Place) -> float:
+            if not leaf.parents[0]:  # the record's own fields: their first occurrence, small numbers aside
+                return sum(distance(o, s) for s in settled) if _small_number(leaf) else 0.0
+            if not settled:  # an object's first leaf: its first occurrence
+                return 0.0
+            return (sum(distance(o, s) for s in settled)
+                    + sum(min(distance(o, s) for s in others) for others in unsettled))
 
-            best = min(options, key=lambda o: (bool(o.ids & taken), -round(o.hit.score, 2), spread(o),
-                                               o.hit.page, o.box[1], o.box[0]))
+        best = min(options, key=lambda o: (bool(o.ids & taken), enclosed(o, leaf.path), -round(o.hit.score, 2),
+                                           spread(o), o.order))
         chosen[leaf.path] = best
         taken |= best.ids
     _same_values_in_reading_order(leaves, chosen)
     return chosen
 
 
-def _siblings(leaf: _Leaf, members: dict[str, list[str]], chosen: dict[str, _Place],
-              places: dict[str, list[_Place]]) -> tuple[list[_Place], list[list[_Place]]]:
-    """What a leaf's candidates are measured against (see the module docstring): once a sibling in its own
-    object is settled, the chosen places of the settled siblings and the candidates of the others (at the
-    top level only the settled); before that, the first settled leaf of the nearest enclosing object with one."""
-    own = [p for p in members[leaf.parents[0]] if p != leaf.path]
-    settled = [chosen[p] for p in own if p in chosen]
-    if settled:
-        unsettled = [places[p] for p in own if p not in chosen and places[p]] if leaf.parents[0] else []
-        return settled, unsettled
-    for parent in leaf.parents[1:]:
-        first = next((chosen[p] for p in members[parent] if p in chosen), None)
-        if first is not None:
-            return [first], []
-    return [], []
+def _small_number(leaf: _Leaf) -> bool:
+    """An integer under 1000: a word any page may hold (a day, a count), placed by its siblings, not first."""
+    number = _decimal(leaf.value) if leaf.kind == "number" else None
+    return number is not None and number == number.to_integral_value() and abs(number) < 1000
 
 
 def _same_values_in_reading_order(leaves: list[_Leaf], chosen: dict[str, _Place]) -> None:
