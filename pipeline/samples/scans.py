@@ -64,6 +64,10 @@ def _jpeg(image: Image.Image, quality: int, **params: object) -> bytes:
     return buffer.getvalue()
 
 
+Point = tuple[float, float]
+"""A place in an image as fractions (0-1) of its width and height, origin top left."""
+
+
 @dataclass(frozen=True)
 class ScannedPage:
     """How one sheet lay on the glass: the truth an orientation check is measured against. Both
@@ -71,6 +75,30 @@ class ScannedPage:
 
     rotation: int  # the quarter turn, as ScanOptions.rotation
     skew: float  # degrees the sheet was tilted, before the quarter turn (in the upright page's frame)
+
+    def place(self, points: list[Point], size: tuple[float, float]) -> list[Point]:
+        """Where `points` of the upright page (`size`: its width and height) lie in the scanned image."""
+        return quarter(tilt(points, size, self.skew), self.rotation)
+
+
+def tilt(points: list[Point], size: tuple[float, float], degrees: float) -> list[Point]:
+    """Where `points` of an image of `size` (pixels, or any unit: only the aspect matters) lie once the
+    image is turned `degrees` clockwise about its centre, keeping its size (Pillow's rotate(-degrees))."""
+    w, h = size
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    out = []
+    for fx, fy in points:
+        dx, dy = (fx - 0.5) * w, (fy - 0.5) * h  # y points down: clockwise takes +x towards +y
+        out.append((0.5 + (dx * cos - dy * sin) / w, 0.5 + (dx * sin + dy * cos) / h))
+    return out
+
+
+def quarter(points: list[Point], rotation: int) -> list[Point]:
+    """Where `points` lie once the image is turned `rotation` (0, 90, 180, 270) degrees clockwise, its
+    width and height trading places at 90 and 270."""
+    turn = {0: lambda x, y: (x, y), 90: lambda x, y: (1 - y, x), 180: lambda x, y: (1 - x, 1 - y),
+            270: lambda x, y: (y, 1 - x)}[rotation % 360]
+    return [turn(x, y) for x, y in points]
 
 
 def _scanned(image: Image.Image, rng: random.Random, options: ScanOptions) -> tuple[Image.Image, ScannedPage]:
@@ -124,27 +152,65 @@ def photo_jpeg(pdf: bytes, rng: random.Random, sideways: bool = False) -> bytes:
     `sideways`: the pixels are stored turned 90 degrees with EXIF orientation 6, as a phone held
     in landscape saves them; viewers (and the pipeline) must apply the EXIF rotation.
     """
+    return photo_jpeg_with_truth(pdf, rng, sideways)[0]
+
+
+@dataclass(frozen=True)
+class Photo:
+    """Where the photographed page lies in the photo: what maps the page's evidence boxes into it."""
+
+    frame: tuple[int, int]  # the photo's width and height as shown (EXIF orientation applied)
+    sheet: tuple[int, int]  # the page's size in pixels on the desk
+    offset: tuple[int, int]  # the page's upper left corner on the desk
+    quad: tuple[float, ...]  # the desk region the camera saw, as Pillow's QUAD transform takes it
+
+    def place(self, points: list[Point]) -> list[Point]:
+        """Where `points` of the page lie in the photo (as shown)."""
+        return [self._in_frame(self.offset[0] + x * self.sheet[0], self.offset[1] + y * self.sheet[1])
+                for x, y in points]
+
+    def _in_frame(self, sx: float, sy: float) -> Point:
+        """The frame fractions (u, v) that the QUAD transform's bilinear map takes to desk pixel (sx, sy)."""
+        nw, sw, se, ne = (self.quad[i:i + 2] for i in range(0, 8, 2))
+        bx, by = ne[0] - nw[0], ne[1] - nw[1]  # along the frame's width
+        cx, cy = sw[0] - nw[0], sw[1] - nw[1]  # along its height
+        tx, ty = se[0] - sw[0] - ne[0] + nw[0], se[1] - sw[1] - ne[1] + nw[1]  # the twist of a tilted view
+        u = v = 0.5
+        for _ in range(20):  # Newton's method: a bilinear map is close to linear over a photo
+            ex, ey = nw[0] + u * bx + v * cx + u * v * tx - sx, nw[1] + u * by + v * cy + u * v * ty - sy
+            a, b, c, d = bx + v * tx, cx + u * tx, by + v * ty, cy + u * ty
+            det = a * d - b * c
+            du, dv = (ex * d - ey * b) / det, (ey * a - ex * c) / det
+            u, v = u - du, v - dv
+            if abs(du) + abs(dv) < 1e-10:
+                break
+        return u, v
+
+
+def photo_jpeg_with_truth(pdf: bytes, rng: random.Random, sideways: bool = False) -> tuple[bytes, Photo]:
+    """:func:`photo_jpeg` (the same bytes for the same seed) and where the page lies in the photo."""
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
         page = doc[0]
         landscape = page.rect.width > page.rect.height
         frame = (1500, 1125) if landscape else (1125, 1500)
         sheet = page_image(page, 72 * 0.82 * max(frame) / max(page.rect.width, page.rect.height), gray=False)
     sheet = ImageChops.multiply(sheet, Image.new("RGB", sheet.size, (252, 248, 238)))  # paper is never white
-    scene = _desk(rng, (int(frame[0] * 1.15), int(frame[1] * 1.15)), sheet)
-    photo = scene.transform(frame, Image.Transform.QUAD, _camera_quad(rng, scene.size, frame),
-                            resample=Image.Resampling.BICUBIC)
+    scene, offset = _desk(rng, (int(frame[0] * 1.15), int(frame[1] * 1.15)), sheet)
+    quad = _camera_quad(rng, scene.size, frame)
+    photo = scene.transform(frame, Image.Transform.QUAD, quad, resample=Image.Resampling.BICUBIC)
     photo = ImageChops.multiply(photo, _lighting(rng, frame))
     photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 0.9)))
     photo = ImageChops.add(photo, _noise(rng, frame, 4).convert("RGB"), scale=1.0, offset=-128)
+    truth = Photo(frame, sheet.size, offset, quad)
     if not sideways:
-        return _jpeg(photo, 80)
+        return _jpeg(photo, 80), truth
     exif = Image.Exif()
     exif[EXIF_ORIENTATION] = 6  # "rotate 90 degrees clockwise to display"
-    return _jpeg(photo.rotate(90, expand=True), 80, exif=exif.tobytes())
+    return _jpeg(photo.rotate(90, expand=True), 80, exif=exif.tobytes()), truth
 
 
-def _desk(rng: random.Random, size: tuple[int, int], sheet: Image.Image) -> Image.Image:
-    """The sheet centred on a mottled desk surface, with a soft shadow under it."""
+def _desk(rng: random.Random, size: tuple[int, int], sheet: Image.Image) -> tuple[Image.Image, tuple[int, int]]:
+    """The sheet centred on a mottled desk surface, with a soft shadow under it; and where the sheet lies."""
     colour = rng.choice(((136, 100, 70), (112, 114, 120), (70, 72, 80), (180, 160, 130)))
     mottle = Image.frombytes("L", (6, 8), rng.randbytes(48)).point(lambda v: 200 + v * 55 // 255)
     mottle = mottle.resize(size, Image.Resampling.BICUBIC).convert("RGB")
@@ -154,7 +220,7 @@ def _desk(rng: random.Random, size: tuple[int, int], sheet: Image.Image) -> Imag
     ImageDraw.Draw(shadow).rectangle((left + 10, top + 14, left + sheet.width + 10, top + sheet.height + 14), fill=150)
     desk = Image.composite(Image.new("RGB", size, (20, 20, 20)), desk, shadow.filter(ImageFilter.BoxBlur(14)))
     desk.paste(sheet, (left, top))
-    return desk
+    return desk, (left, top)
 
 
 def _camera_quad(rng: random.Random, scene: tuple[int, int], frame: tuple[int, int]) -> tuple[float, ...]:
