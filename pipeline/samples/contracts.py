@@ -17,7 +17,7 @@ from datetime import date
 
 import pymupdf
 
-from . import draw
+from . import draw, drawn, evidence
 from .contract_schedules import SCHEDULES_FROM_PAGES, Face, definitions_clause, schedules_clause, write_schedules
 from .contract_text import CONTRACT_KINDS, Words
 from .draw import GREY, INK, RULE, Flow, tint
@@ -51,6 +51,16 @@ def render_contract_pdf(record: dict, layout: str = "classic", language: str = "
     CONTRACT_LAYOUTS[layout](doc, words, min_pages)
     return draw.pdf_bytes(doc, record["title"], record["parties"][0]["name"],
                           date.fromisoformat(record["effective_date"]))
+
+
+def render_contract_with_evidence(record: dict, layout: str = "classic", language: str = "en",
+                                  min_pages: int = 0) -> tuple[bytes, dict]:
+    """`render_contract_pdf` (the same bytes) and where each value of the record is printed (see evidence)."""
+    with drawn.recording() as drawing:
+        pdf = render_contract_pdf(record, layout, language, min_pages)
+    found = evidence.locate(drawing, pdf, evidence.contract_targets(Words(record, language)), record,
+                            evidence.NOT_PRINTED["contract"])
+    return pdf, found
 
 
 def _paper(words: Words) -> str:
@@ -139,16 +149,18 @@ def _signatures(flow: Flow, words: Words, signatories: list[dict], caption: str,
     column = flow.width / 2
     for i, signatory in enumerate(signatories):
         x, y = flow.x + column * (i % 2), flow.y + _SIGNATURE_ROW * (i // 2)
+        path = f"signatories[{words.record['signatories'].index(signatory)}]"
         draw.text(flow.page, x, y + 10, caption, "helv", 8.5, GREY)
         for j, line in enumerate(draw.wrap(signatory["party"], t.bold, 10.5, column - 24)):
-            draw.text(flow.page, x, y + 24 + 13 * j, line, t.bold, 10.5)
+            draw.text(flow.page, x, y + 24 + 13 * j, line, t.bold, 10.5, marks={f"{path}.party": line})
         _signature_stroke(flow.page, x + 8, y + 72, random.Random(signatory["name"] + signatory["party"]))
         draw.rule(flow.page, x, x + column - 30, y + 82, INK, 0.6)
-        rows = [(words.phrase("sign_name"), signatory["name"]), (words.phrase("sign_title"), signatory["title"]),
-                (words.phrase("sign_date"), words.date(signatory["signed_date"]))]
-        rows = [labelled(label, value, words.language) for label, value in rows if value]
-        for j, row in enumerate(rows):
-            draw.text(flow.page, x, y + 96 + 13 * j, row, t.font, 10)
+        rows = [("name", words.phrase("sign_name"), signatory["name"]),
+                ("title", words.phrase("sign_title"), signatory["title"]),
+                ("signed_date", words.phrase("sign_date"), words.date(signatory["signed_date"]))]
+        rows = [(key, labelled(label, value, words.language), value) for key, label, value in rows if value]
+        for j, (key, row, value) in enumerate(rows):
+            draw.text(flow.page, x, y + 96 + 13 * j, row, t.font, 10, marks={f"{path}.{key}": value})
     flow.y += _SIGNATURE_ROW * math.ceil(len(signatories) / 2)
 
 
@@ -272,16 +284,24 @@ def _form_table(page: draw.Surface, left: float, right: float, y: float, title: 
         edges.append(edges[-1] + span * (right - left))
     for n, row in enumerate(rows):
         fonts = ["hebo" if i == 0 or (header and n == 0) else "helv" for i in range(len(row))]
-        cells = [draw.wrap(value, fonts[i], 9, edges[i + 1] - edges[i] - 10) for i, value in enumerate(row)]
+        sizes = [_cell_size(value, fonts[i], edges[i + 1] - edges[i] - 10) for i, value in enumerate(row)]
+        cells = [draw.wrap(value, fonts[i], sizes[i], edges[i + 1] - edges[i] - 10) for i, value in enumerate(row)]
         height = max(len(lines) for lines in cells) * 12 + 10
         draw.box(page, left, y, right, y + height, fill=tint(GREY, 0.85) if header and n == 0 else None, stroke=GREY)
         for i, lines in enumerate(cells):
             if i:
                 page.draw_line((edges[i], y), (edges[i], y + height), color=GREY, width=0.6)
             for j, line in enumerate(lines):
-                draw.text(page, edges[i] + 5, y + 15 + 12 * j, line, fonts[i], 9)
+                draw.text(page, edges[i] + 5, y + 15 + 12 * j, line, fonts[i], sizes[i])
         y += height
     return y
+
+
+def _cell_size(value: str, font: str, limit: float, size: float = 9) -> float:
+    """The font size of a form cell: 9 points, less where one word is wider than the cell ("Informationsempfänger"),
+    so that it does not run into the next cell."""
+    widest = max((draw.width(word, font, size) for word in value.split()), default=0)
+    return size if widest <= limit else max(6.0, math.floor(size * limit / widest * 10) / 10)
 
 
 # --- 4. letter: a letter agreement on the first party's letterhead, countersigned -----------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import date
 
 import pymupdf
 
+from . import drawn
 from .reference import Colour
 
 INK: Colour = (0.13, 0.13, 0.15)
@@ -75,10 +77,17 @@ Surface = pymupdf.Page | Canvas
 
 
 def text(page: Surface, x: float, y: float, line: str, font: str = "helv", size: float = 9,
-         colour: Colour = INK, align: str = "left") -> None:
-    """Draw one line with its baseline at y; `align` says whether x is its left, right or centre."""
+         colour: Colour = INK, align: str = "left", marks: Mapping[str, str] | None = None) -> None:
+    """Draw one line with its baseline at y; `align` says whether x is its left, right or centre.
+
+    While a drawing is recorded (drawn.recording) the line is logged with its place; `marks` names the
+    record values the line prints ({path: value as printed}) where its text alone would not say which.
+    """
     x -= {"left": 0, "right": width(line, font, size), "center": width(line, font, size) / 2}[align]
     page.insert_text((x, y), line, fontname=font, fontsize=size, color=colour)
+    drawing = drawn.current()
+    if drawing is not None:
+        drawing.add(page.number, x, y, line, font, size, marks)
 
 
 def wrap(paragraph: str, font: str, size: float, limit: float) -> list[str]:

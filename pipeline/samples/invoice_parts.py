@@ -196,7 +196,7 @@ def draw_table(sheet: Sheet, page: draw.Canvas, y: float, x0: float, x1: float, 
             y = _header(sheet, page, y, x0, x1, style)
         if style.zebra and number % 2 == 0:
             draw.box(page, x0, y, x1, y + height, fill=style.zebra)
-        _row(page, y, x0, x1, style, cells, lines)
+        _row(page, y, x0, x1, style, cells, lines, f"line_items[{number - 1}]")
         _rules(page, y, y + height, x0, x1, style, style.row_rule)
         y += height
     return page, y
@@ -226,21 +226,29 @@ def _header(sheet: Sheet, page: draw.Canvas, y: float, x0: float, x1: float, sty
     return y + height
 
 
+def _item_marks(item: str, key: str, cells: dict[str, str], line: str) -> dict[str, str]:
+    """The record values (paths under `item`, e.g. "line_items[3]") that a line of column `key` prints."""
+    field = {"quantity_unit": "quantity"}.get(key, key)
+    if field not in ("description", "quantity", "unit_price", "amount"):
+        return {}  # position and unit are not in the record
+    return {f"{item}.{field}": line if field == "description" else cells[field]}
+
+
 def _row(page: draw.Canvas, y: float, x0: float, x1: float, style: TableStyle, cells: dict[str, str],
-         description: list[str]) -> None:
+         description: list[str], item: str) -> None:
     baseline = y + style.padding + style.size * 0.8
     for column in style.columns:
         values = description if column.key == "description" else [cells[column.key]]
         for i, value in enumerate(values):
             _cell(page, x0, x1, column, baseline + i * style.line, value, style.font, style.size,
-                  GREY if column.key == "pos" else INK)
+                  GREY if column.key == "pos" else INK, _item_marks(item, column.key, cells, value))
 
 
 def _cell(page: draw.Canvas, x0: float, x1: float, column: Column, baseline: float, value: str, font: str,
-          size: float, colour: Colour) -> None:
+          size: float, colour: Colour, marks: dict[str, str] | None = None) -> None:
     left, right = x0 + (x1 - x0) * column.start, x0 + (x1 - x0) * column.end
     x = {"left": left + 4, "right": right - 4, "center": (left + right) / 2}[column.align]
-    draw.text(page, x, baseline, value, font, size, colour, column.align)
+    draw.text(page, x, baseline, value, font, size, colour, column.align, marks)
 
 
 def _rules(page: draw.Canvas, top: float, bottom: float, x0: float, x1: float, style: TableStyle,

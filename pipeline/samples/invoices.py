@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pymupdf
 
-from . import draw
+from . import draw, drawn, evidence
 from .draw import GREY, INK, RULE, WHITE, tint
 from .invoice_parts import Column, Sheet, TableStyle, draw_table
 
@@ -33,6 +33,15 @@ def render_invoice_pdf(record: dict, layout: str = "letterhead", language: str =
     sheet = Sheet(record, language, _PAPER.get(layout))
     INVOICE_LAYOUTS[layout](sheet)
     return sheet.pdf()
+
+
+def render_invoice_with_evidence(record: dict, layout: str = "letterhead", language: str = "en") -> tuple[bytes, dict]:
+    """`render_invoice_pdf` (the same bytes) and where each value of the record is printed (see evidence)."""
+    sheet = Sheet(record, language, _PAPER.get(layout))
+    with drawn.recording() as drawing:
+        INVOICE_LAYOUTS[layout](sheet)
+    pdf = sheet.pdf()
+    return pdf, evidence.locate(drawing, pdf, evidence.invoice_targets(sheet), record)
 
 
 def _stack(page: draw.Surface, x: float, y: float, lines: list[str], size: float = 9, step: float = 12,
@@ -378,10 +387,15 @@ def _receipt_items(sheet: Sheet, page: draw.Canvas, y: float) -> tuple[draw.Canv
         if not _fits(page, y, 9 * len(lines) + 14, 36):
             draw.text(page, right, y + 6, sheet.label("continued"), _MONO, 6.5, GREY, "right")
             page, y = _receipt_page(sheet)
-        y = _stack(page, _R, y + 6, lines, 7, 9, _MONO)
+        item = f"line_items[{number - 1}]"
+        for i, line in enumerate(lines):
+            y += 9 if i else 6
+            draw.text(page, _R, y, line, _MONO, 7, marks={f"{item}.description": line})
+        y += 9
         if cells["quantity"]:
-            draw.text(page, _R + 12, y, f"{cells['quantity_unit']} x {cells['unit_price']}", _MONO, 7)
-        draw.text(page, right, y, cells["amount"], _MONO, 7, align="right")
+            draw.text(page, _R + 12, y, f"{cells['quantity_unit']} x {cells['unit_price']}", _MONO, 7,
+                      marks={f"{item}.quantity": cells["quantity"], f"{item}.unit_price": cells["unit_price"]})
+        draw.text(page, right, y, cells["amount"], _MONO, 7, align="right", marks={f"{item}.amount": cells["amount"]})
         y += 5
     return page, y
 
