@@ -200,6 +200,24 @@ def test_combination_rule() -> None:
     assert calibrated == {path: pytest.approx(calibration(s.raw)) for path, s in scores.items()}
 
 
+def test_evidence_from_the_evidence_stage() -> None:
+    from pipeline.evidence import find_evidence
+    from pipeline.words import Word
+
+    schema = {"type": "object", "properties": {"name": {"type": "string"}, "city": {"type": "string"},
+                                               "paid": {"type": "boolean"}, "po": {"type": ["string", "null"]}}}
+    record = {"name": "Acme", "city": "Ulm", "paid": True, "po": None}
+    words = [Word("Acme", (0.1, 0.1, 0.2, 0.12)), Word("GmbH", (0.21, 0.1, 0.3, 0.12))]
+    found = find_evidence(record, schema, [words])
+    assert (found["name"].match, found["city"].match) == ("exact", "none")
+    scores = field_scores(None, None, record, found)
+    assert scores["name"].evidence == "exact" and scores["city"].evidence == "none"
+    assert scores["paid"].evidence is None and scores["po"].evidence is None  # not looked for
+    # A document without words: nothing was looked for, so nothing counts against the values.
+    blank = field_scores(None, None, record, find_evidence(record, schema, [[]]))
+    assert all(s.evidence is None for s in blank.values())
+
+
 def test_without_logprobs_every_leaf_still_gets_a_confidence() -> None:
     record = json.loads(HAND)
     for text, tokens in ((HAND, None), (None, None), ("not json", [("x", -1.0)]), (HAND, [("{", -1.0)])):
