@@ -2,6 +2,9 @@
 text layer. PDFs go through PyMuPDF (or PDFium, the permissively licensed and, on our pages,
 faster alternative), PNG/JPEG/TIFF (multi-frame included) through Pillow.
 
+Pages without a text layer (scans, photos) are turned upright and straightened
+(:mod:`pipeline.orientation`) unless ``RenderOptions.upright`` is off; each page records what was done.
+
 Failures are values: :func:`render_document` returns a :class:`RenderFailure` with a reason,
 never raises. PyMuPDF is not thread-safe, so the runner calls this in worker processes."""
 
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 import pymupdf
 from PIL import Image, ImageOps, ImageSequence
 
+from . import orientation
 from .storage import FileTooLarge, S3Options, StorageError, read_bytes
 
 # Gemma 4 image processor: 16 px patches pooled 3x3, so one soft token covers 48x48 pixels.
@@ -41,6 +45,7 @@ class RenderOptions:
     max_file_bytes: int = 200 * 2**20
     max_image_pixels: int = 100_000_000
     fallback: bool = True  # try the other PDF engine when the configured one fails (False: compare engines)
+    upright: bool = True  # turn and straighten pages without a text layer (see pipeline.orientation)
 
     @property
     def target_pixels(self) -> int:
@@ -52,6 +57,12 @@ class Page:
     image: Image.Image
     text: str = ""
     renderer: str = ""  # what drew it: "pymupdf", "pdfium" (the fallback may mix them) or "pillow"
+    # What made the page upright: turned ``rotation`` degrees clockwise (0/90/180/270), then
+    # ``skew`` degrees clockwise; ``orientation`` says what decided (see orientation.Correction:
+    # "profile", or why nothing was applied), "" when not checked (a text layer, or upright off).
+    rotation: int = 0
+    skew: float = 0.0
+    orientation: str = ""
 
 
 @dataclass
@@ -295,7 +306,8 @@ def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
         _check_complete(data)
         _check_page_count(main.page_count, options)
         backups = [name for name in engines.order if name != main.name]
-        return [_render_page(main, backups, engines, index, options) for index in range(main.page_count)]
+        return [_upright(_render_page(main, backups, engines, index, options), options)
+                for index in range(main.page_count)]
 
 
 def _render_page(main: _PdfEngine, backups: list[str], engines: _Engines, index: int,
@@ -342,7 +354,7 @@ def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
             pages = []
             for frame in ImageSequence.Iterator(source):
                 _check_pixels(frame.size, options)  # each frame: a later one may be the bomb
-                pages.append(Page(image=_fit_image(frame, options), renderer="pillow"))
+                pages.append(_upright(Page(image=_fit_image(frame, options), renderer="pillow"), options))
             return pages
         except (_Reject, MemoryError):
             raise
@@ -366,3 +378,13 @@ def _fit_image(frame: Image.Image, options: RenderOptions) -> Image.Image:
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     return image
+
+
+def _upright(page: Page, options: RenderOptions) -> Page:
+    """The page turned upright and straightened when it has no text layer (a scan or a photo);
+    born-digital pages are drawn upright. A detection failure leaves the page as it is."""
+    if not options.upright or page.text.strip():
+        return page
+    page.image, correction = orientation.upright(page.image)
+    page.rotation, page.skew, page.orientation = correction.rotation, correction.skew, correction.method
+    return page
