@@ -357,8 +357,8 @@ class Batch:
         """Queue the document's extraction: one request, or one per page window (windows.py)."""
         max_text = self._max_text()
         texts = [page.text if max_text else "" for page in p.doc.pages]
-        count = getattr(self.engine, "count_tokens", None)  # exact where the engine has the tokenizer
-        costs = page_costs(texts, self.settings.max_soft_tokens, count(texts) if count and any(texts) else None)
+        counted = self.engine.count_tokens(texts) if any(texts) else None  # exact where the engine can
+        costs = page_costs(texts, self.settings.max_soft_tokens, counted)
         budget = None if self._context is None else self._context - self.settings.max_tokens
         plan = plan_windows(costs, budget, self.settings.window_overlap, max_text, self.settings.window_pages)
         p.requests = [_Request(p, pages, self.settings.max_tokens) for pages in plan]

@@ -125,7 +125,8 @@ class Reordering:
     one that is not JSON (so its document is retried, under a new key)."""
 
     def __init__(self, engine) -> None:
-        self.model, self._engine = engine.model, engine
+        self.model, self.context, self._engine = engine.model, engine.context, engine
+        self.count_tokens = engine.count_tokens
         self._held: list = []
         self.order: list[int] = []
 

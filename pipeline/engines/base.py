@@ -50,6 +50,10 @@ class Engine(Protocol):
         """Answers finished since the last call, waiting up to about ``timeout`` seconds for
         the first one when none has finished (``[]`` when nothing is in flight)."""
 
+    def count_tokens(self, texts: Sequence[str]) -> list[int] | None:
+        """Tokens of each text in the model's tokenizer, to plan page windows; None when the
+        engine cannot count (the planner then estimates)."""
+
     def close(self) -> None:
         """Stop the engine and every process it started."""
 

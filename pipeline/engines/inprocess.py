@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Sequence
 
 import psutil
 
@@ -147,6 +147,10 @@ class VllmEngine:
         except Exception:  # a slow tokenizer or a decode error: vLLM's per-token texts instead
             texts = [logprobs[i][token].decoded_token or "" for i, token in enumerate(ids)]
         return list(zip(texts, values))
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int] | None:
+        tokenizer = self.llm.get_tokenizer()
+        return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
 
     def close(self) -> None:
         # Shut the engine core down now rather than at interpreter exit, then make sure.

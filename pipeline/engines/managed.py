@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import httpx
 
@@ -91,6 +91,9 @@ class ManagedServerEngine:
         if self._server.poll() is not None:
             self._restart()
         return self._client.poll(timeout)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int] | None:
+        return self._client.count_tokens(texts)
 
     def close(self) -> None:
         self._client.close()
