@@ -251,7 +251,7 @@ class _Document:
         need = max(1, int(len(grams) * 0.4))
         found = []
         for t, shared in counts.items():
-            if shared >= need and abs(len(t) - len(token)) <= max(2, len(token) // 2):
+            if shared >= need and len(token) // 2 <= len(t) <= 2 * len(token) + 2:  # a merged word is longer
                 if similarity(t, token) >= cutoff:
                     found.append(t)
         return found
@@ -337,13 +337,15 @@ def _compact_runs(doc: _Document, target: str) -> list[_Hit]:
 
 
 def _fuzzy_identifier(doc: _Document, target: str) -> list[_Hit]:
-    """Consecutive tokens whose joined letters and digits are similar (>= 0.9) to `target`."""
-    if len(target) < 6:
+    """Consecutive tokens whose joined letters and digits, after the OCR digit repair, equal `target` (4+
+    characters) or are similar to it (>= 0.9, 6+ characters); score 0.9 times that similarity."""
+    if len(target) < 4:
         return []
     index = doc.compact_index()
     fixed = repaired(target)
     anchors = {t for t in index if len(t) >= 3 and (t in target or repaired(t) in fixed)}
-    anchors |= {compact(t) for t in doc.similar(target, FUZZY_IDENTIFIER_ACCEPT - 0.1)}
+    if len(target) >= 6:
+        anchors |= {compact(t) for t in doc.similar(target, FUZZY_IDENTIFIER_ACCEPT - 0.1)}
     best: dict[tuple[int, int], _Hit] = {}
     for anchor in anchors:
         for p, pos in index.get(anchor, ()):
@@ -356,9 +358,12 @@ def _fuzzy_identifier(doc: _Document, target: str) -> list[_Hit]:
                         break
                     if end < pos:
                         continue
-                    score = similarity(repaired(joined), fixed)
+                    ratio = similarity(repaired(joined), fixed)
+                    if ratio < 1 and (len(target) < 6 or ratio < FUZZY_IDENTIFIER_ACCEPT):
+                        continue
+                    score = REPAIRED_SCORE * ratio
                     key = (p, pos)
-                    if score >= FUZZY_IDENTIFIER_ACCEPT and (key not in best or score > best[key].score):
+                    if key not in best or score > best[key].score:
                         best[key] = _Hit(p, start, end + 1, "fuzzy", round(score, 3))
     return _distinct(best.values())
 
@@ -473,20 +478,20 @@ def _fuzzy_dates(doc: _Document, renderings: Sequence[tuple[str, ...]]) -> list[
 # --- renderings of typed values -----------------------------------------------------------------
 
 MONTHS = {
-    "en": ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"),
-    "de": ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-           "november", "dezember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+           "November", "Dezember"),
     "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre"),
     "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
            "noviembre", "diciembre"),
 }
-MONTH_ABBREVIATIONS = {
-    "en": ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep sept", "oct", "nov", "dec"),
-    "de": ("jan", "feb", "mär mrz", "apr", "mai", "jun", "jul", "aug", "sep sept", "okt", "nov", "dez"),
-    "fr": ("janv", "févr fév", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct", "nov", "déc"),
-    "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep sept", "oct", "nov", "dic"),
+MONTH_ABBREVIATIONS = {  # the dot is optional when matching (edge punctuation): "déc." and "déc" alike
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep Sept", "Oct", "Nov", "Dec"),
+    "de": ("Jan.", "Feb.", "März Mrz.", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep. Sept.", "Okt.", "Nov.", "Dez."),
+    "fr": ("janv.", "févr. fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+    "es": ("ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sep. sept.", "oct.", "nov.", "dic."),
 }
 
 
@@ -501,11 +506,13 @@ def date_forms(day: date) -> list[str]:
             forms.add(f"{dd}{sep}{mm}{sep}{y % 100:02d}")
     ordinal = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(d, "th")
     for language in MONTHS:
-        names = [MONTHS[language][m - 1], *MONTH_ABBREVIATIONS[language][m - 1].split()]
-        for name in names:
-            forms |= {f"{d} {name} {y}", f"{d:02d} {name} {y}", f"{name} {d}, {y}", f"{d}-{name}-{y}"}
+        for name in (MONTHS[language][m - 1], *MONTH_ABBREVIATIONS[language][m - 1].split()):
+            forms |= {f"{d} {name} {y}", f"{d:02d} {name} {y}", f"{d}-{name}-{y}"}
             if language == "en":
-                forms |= {f"{d}{ordinal} {name} {y}", f"{name} {d}{ordinal}, {y}", f"the {d}{ordinal} of {name} {y}"}
+                forms |= {f"{name} {d}, {y}", f"{d}{ordinal} {name} {y}", f"{name} {d}{ordinal}, {y}",
+                          f"the {d}{ordinal} of {name} {y}"}
+            if language == "de":
+                forms |= {f"{d}. {name} {y}", f"{d:02d}. {name} {y}"}
             if language == "fr" and d == 1:
                 forms.add(f"1er {name} {y}")
             if language == "es":
@@ -735,7 +742,7 @@ def _candidates(doc: _Document, leaf: _Leaf) -> tuple[list[_Hit], str]:
     value = leaf.value
     if leaf.kind == "date":
         try:
-            renderings = [tokens(form) for form in date_forms(date.fromisoformat(str(value)[:10]))]
+            renderings = list(dict.fromkeys(tokens(form) for form in date_forms(date.fromisoformat(str(value)[:10]))))
         except ValueError:
             renderings = [tokens(str(value))]
         hits = _exact(doc, renderings) or _repaired(doc, renderings) or _fuzzy_dates(doc, renderings)
