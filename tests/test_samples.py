@@ -9,6 +9,7 @@ import io
 import json
 import random
 import struct
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -21,6 +22,10 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 from pipeline import samples
 from pipeline.render import RenderedDocument, RenderFailure, RenderOptions, render_source
 from pipeline.samples.contract_text import Words, text_of
+from pipeline.samples.contracts import render_contract_with_evidence
+from pipeline.samples.evidence import NOT_PRINTED, box_as_read, leaves
+from pipeline.samples.invoices import render_invoice_with_evidence
+from pipeline.samples.scans import ScannedPage
 from pipeline.samples.hostile import write_hostile_folder
 from pipeline.samples.locales import LABELS
 
@@ -30,7 +35,7 @@ CENT = Decimal("0.01")
 # ISO 13616 lengths for the countries the generator uses.
 IBAN_LENGTHS = {"AT": 20, "BE": 16, "CH": 21, "DE": 22, "ES": 24, "FR": 27, "GB": 22, "IE": 22, "IT": 27,
                 "NL": 18, "SE": 24}
-TRUTH_KEYS = ["document_id", "schema", "layout", "language", "variant", "record"]
+TRUTH_KEYS = ["document_id", "schema", "layout", "language", "variant", "record", "evidence_frame", "evidence"]
 
 
 def validator(schema: str) -> Draft202012Validator:
@@ -93,17 +98,49 @@ MAKERS = {"invoice": samples.invoice_record, "contract": samples.contract_record
 
 def assert_truth(truth: dict, data: bytes) -> None:
     """A truth file is complete, names known values, matches the document's bytes and holds a good record
-    (none for a document of neither schema)."""
-    assert list(truth) == TRUTH_KEYS
+    (none for a document of neither schema) with evidence for each printed value."""
+    scanned = truth["variant"] in samples.SCAN_VARIANTS
+    assert list(truth) == TRUTH_KEYS + (["scan"] if scanned else [])
     assert truth["document_id"] == hashlib.sha256(data).hexdigest()
     layouts = {"invoice": samples.INVOICE_LAYOUTS, "contract": samples.CONTRACT_LAYOUTS, None: samples.OTHER_LAYOUTS}
     assert truth["layout"] in layouts[truth["schema"]] and truth["language"] in samples.LANGUAGES
     assert truth["variant"] in samples.VARIANTS
+    assert truth["evidence_frame"] == ("photo" if truth["variant"].startswith("photo") else "page")
+    pages = page_count(data)
+    if scanned:
+        options = samples.SCAN_VARIANTS[truth["variant"]]
+        assert len(truth["scan"]) == pages
+        for lay in truth["scan"]:
+            assert lay["rotation"] == options.rotation and options.skew[0] <= abs(lay["skew"]) <= options.skew[1]
     if truth["schema"] is None:
-        assert truth["record"] is None
+        assert truth["record"] is None and truth["evidence"] is None
         return
     validator(truth["schema"]).validate(truth["record"])
     CHECKS[truth["schema"]](truth["record"])
+    assert_complete_evidence(truth["schema"], truth["record"], truth["evidence"], pages)
+
+
+def page_count(data: bytes) -> int:
+    if data.startswith(b"%PDF"):
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            return doc.page_count
+    with Image.open(io.BytesIO(data)) as image:
+        return getattr(image, "n_frames", 1)
+
+
+def assert_complete_evidence(schema: str, record: dict, found: dict, pages: int) -> None:
+    """Every non-null leaf of the record has evidence, in record order: a page and boxes within it, or, for
+    the leaves no layout prints, {"printed": false}."""
+    assert list(found) == list(leaves(record))
+    for path, entry in found.items():
+        if path in NOT_PRINTED[schema]:
+            assert entry == {"printed": False}
+            continue
+        assert entry["form"] in ("verbatim", "formatted", "named") and entry["text"].strip(), (path, entry)
+        for place in [entry, *entry.get("also", [])]:
+            assert 1 <= place["page"] <= pages, (path, place)
+            for x0, y0, x1, y1 in [place["box"], *place.get("lines", [])]:
+                assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, (path, place)
 
 
 def pages_of(data: bytes) -> list[str]:
@@ -481,6 +518,195 @@ def test_committed_photo_and_tiff() -> None:
 def test_good_documents_all_have_truth() -> None:
     documents = {f"{p.parent.name}/{p.name}" for sub in ("invoice", "contract") for p in (SAMPLES / sub).iterdir()}
     assert {p.name.replace("__", "/")[: -len(".json")] for p in truth_files()} == documents
+
+
+# --- evidence: where each value is printed --------------------------------------------------------
+
+BORN_DIGITAL = ["invoice/invoice_digital.pdf", "invoice/invoice_multipage.pdf", "invoice/invoice_de.pdf",
+                "invoice/invoice_fr.pdf", "invoice/invoice_es.pdf", "contract/contract_msa.pdf",
+                "contract/contract_long_de.pdf", "contract/contract_long_msa.pdf", "contract/contract_letter_fr.pdf",
+                "contract/contract_es.pdf"]
+
+
+def words_in(page: pymupdf.Page, box: list[float]) -> str:
+    """The words PyMuPDF extracts inside a 0-1 box: trimmed by half a point at the sides and a quarter of a
+    line at top and bottom, as the glyph boxes of the next character and of the lines above and below touch it."""
+    x0, y0, x1, y1 = box[0] * page.rect.width, box[1] * page.rect.height, box[2] * page.rect.width, \
+        box[3] * page.rect.height
+    inset = 0.25 * min(y1 - y0, 12)
+    return " ".join(w[4] for w in page.get_text("words", clip=pymupdf.Rect(x0 + 0.5, y0 + inset, x1 - 0.5, y1 - inset)))
+
+
+def assert_boxes_hold_the_text(pdf: bytes, found: dict) -> None:
+    """Each box (each line's box, where a value runs over lines) of each occurrence holds the value as printed."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        for path, entry in found.items():
+            for place in [entry, *entry.get("also", [])] if "box" in entry else []:
+                page = doc[place["page"] - 1]
+                words = " ".join(words_in(page, box) for box in place.get("lines", [place["box"]]))
+                assert words.split() == entry["text"].split(), (path, place)
+
+
+@pytest.mark.parametrize("name", BORN_DIGITAL)
+def test_committed_evidence_boxes_hold_the_printed_values(name: str) -> None:
+    truth = truth_of(name)
+    assert truth["evidence_frame"] == "page"
+    assert_boxes_hold_the_text((SAMPLES / name).read_bytes(), truth["evidence"])
+
+
+@pytest.mark.parametrize("language", samples.LANGUAGES)
+def test_every_layout_says_where_each_value_is_printed(language: str) -> None:
+    """Every leaf of every layout in every language is found, tables over a page break included."""
+    for layout in samples.INVOICE_LAYOUTS:
+        for n_lines in (None, 45):
+            record = samples.invoice_record(random.Random(f"evidence/{layout}/{n_lines}"), n_lines, language)
+            pdf, found = render_invoice_with_evidence(record, layout, language)
+            assert_complete_evidence("invoice", record, found, page_count(pdf))
+            assert_boxes_hold_the_text(pdf, found)
+    for layout in samples.CONTRACT_LAYOUTS:
+        record = samples.contract_record(random.Random(f"evidence/{layout}"), None, language)
+        pdf, found = render_contract_with_evidence(record, layout, language)
+        assert_complete_evidence("contract", record, found, page_count(pdf))
+        assert_boxes_hold_the_text(pdf, found)
+
+
+def test_evidence_of_a_long_contract_is_on_its_first_and_last_pages() -> None:
+    record = samples.contract_record(random.Random(4), "master_services", "de")
+    pdf, found = render_contract_with_evidence(record, "two_column", "de", min_pages=60)
+    pages = page_count(pdf)
+    assert pages >= 60
+    assert {found[f"parties[{i}].{key}"]["page"] for i in (0, 1) for key in ("name", "role", "address")} == {1}
+    assert found["effective_date"]["page"] == 1
+    assert found["governing_law"]["page"] == pages
+    assert {found[path]["page"] for path in found if path.startswith("signatories")} == {pages}
+    assert len(found["title"]["also"]) == 10  # the running headers: the first ten are listed
+
+
+def test_the_main_occurrence_is_the_one_a_reader_cites() -> None:
+    """A one-line invoice without tax prints one amount as line amount, subtotal and total: each box is its own."""
+    record = next(r for r in (samples.invoice_record(random.Random(seed), 1) for seed in range(500))
+                  if r["tax_total"] == "0.00")
+    pdf, found = render_invoice_with_evidence(record, "letterhead")
+    boxes = [found[path]["box"] for path in ("line_items[0].amount", "subtotal", "total")]
+    assert len({tuple(box) for box in boxes}) == 3
+    assert boxes[0][1] < boxes[1][1] < boxes[2][1]  # table, then subtotal, then total below it
+    assert "also" not in found["total"] and "also" not in found["subtotal"]
+    assert found["invoice_number"]["also"]  # also in the request to pay
+    assert found["seller.address.country"]["form"] == "named" and found["issue_date"]["form"] == "formatted"
+
+
+def grid(box: list[float], columns: int = 48, rows: int = 12) -> list[tuple[float, float, float, float]]:
+    """Points across a box: (x, y) in the page and (u, v) within the box."""
+    x0, y0, x1, y1 = box
+    return [(x0 + u * (x1 - x0), y0 + v * (y1 - y0), u, v)
+            for v in (i / (rows - 1) for i in range(rows)) for u in (i / (columns - 1) for i in range(columns))]
+
+
+def grey(image: Image.Image) -> tuple[bytes, int, int]:
+    image = image.convert("L")
+    return image.tobytes(), image.width, image.height
+
+
+def pixel(image: tuple[bytes, int, int], x: float, y: float) -> int:
+    data, width, height = image
+    return data[min(height - 1, max(0, int(y * height))) * width + min(width - 1, max(0, int(x * width)))]
+
+
+def correlation(a: list[int], b: list[int]) -> float:
+    mean_a, mean_b = sum(a) / len(a), sum(b) / len(b)
+    cov = sum((x - mean_a) * (y - mean_b) for x, y in zip(a, b))
+    spread = (sum((x - mean_a) ** 2 for x in a) * sum((y - mean_b) ** 2 for y in b)) ** 0.5
+    return cov / spread if spread else 0.0
+
+
+def page_image(pdf: bytes, index: int = 0) -> Image.Image:
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        return Image.open(io.BytesIO(doc[index].get_pixmap(dpi=150).tobytes("png")))
+
+
+Place = Callable[[str, list[tuple[float, float, float, float]]], list[tuple[float, float]]]
+
+
+def assert_aligned(clean: Image.Image, delivered: Image.Image, found: dict, place: Place) -> None:
+    """Where `place` maps each box's points (path, [(x, y, u, v)]), the delivered image shows what the clean
+    page shows there: the grey levels correlate (a box off by a line would not), for every printed value."""
+    clean_grey, delivered_grey = grey(clean), grey(delivered)
+    for path, entry in found.items():
+        if "box" not in entry:
+            continue
+        points = grid(entry["box"])
+        ours = [pixel(clean_grey, x, y) for x, y, _, _ in points]
+        theirs = [pixel(delivered_grey, x, y) for x, y in place(path, points)]
+        assert correlation(ours, theirs) > 0.35, path
+
+
+def in_quad(quad: list[float], u: float, v: float) -> tuple[float, float]:
+    """The point at (u, v) of a box whose corners a photo shows at `quad` (upper left, upper right, lower right,
+    lower left)."""
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = zip(quad[::2], quad[1::2])
+    top, bottom = (ax + u * (bx - ax), ay + u * (by - ay)), (dx + u * (cx - dx), dy + u * (cy - dy))
+    return top[0] + v * (bottom[0] - top[0]), top[1] + v * (bottom[1] - top[1])
+
+
+@pytest.mark.parametrize("variant", ["photo", "photo_exif"])
+def test_photo_evidence_is_where_the_camera_saw_the_values(variant: str) -> None:
+    clean = samples.invoice_sample(random.Random(6), "zebra", "en")
+    photo = samples.invoice_sample(random.Random(6), "zebra", "en", variant)
+    assert photo.record == clean.record and photo.evidence_frame == "photo"
+    found = photo.truth()["evidence"]
+    assert list(found) == list(clean.evidence)
+    shown = ImageOps.exif_transpose(Image.open(io.BytesIO(photo.data)))
+    assert_aligned(page_image(clean.data), shown, clean.evidence,
+                   lambda path, points: [in_quad(found[path]["quad"], u, v) for _, _, u, v in points])
+
+
+def test_committed_photo_evidence_lands_on_ink() -> None:
+    """Each box of the committed photo holds ink: its darkest pixels are far darker than the paper around them
+    (or, for white print on a coloured band, than the print)."""
+    truth = truth_of("invoice/invoice_photo.jpg")
+    image = grey(ImageOps.exif_transpose(Image.open(SAMPLES / "invoice/invoice_photo.jpg")))
+    for path, entry in truth["evidence"].items():
+        x0, y0, x1, y1 = entry["box"]
+        pad = y1 - y0
+        inside = sorted(pixel(image, x, y) for x, y, _, _ in grid(entry["box"]))
+        around = sorted(pixel(image, x, y) for x, y, _, _ in grid([x0 - pad, y0 - pad, x1 + pad, y1 + pad]))
+        assert inside[len(inside) // 20] < around[len(around) * 9 // 10] - 50, path
+
+
+@pytest.mark.parametrize("variant", ["scan_rot90", "scan_rot180", "scan_rot270", "scan_skew", "tiff"])
+def test_scan_evidence_follows_the_page_as_it_lay_on_the_glass(variant: str) -> None:
+    """The truth's boxes and "scan" lay say where each value is in the scanned image as delivered, and
+    box_as_read maps a box into the page the pipeline reads: with a correction that undoes the lay, the
+    upright page's box."""
+    clean = samples.invoice_sample(random.Random(9), "sidebar", "fr")
+    scan = samples.invoice_sample(random.Random(9), "sidebar", "fr", variant)
+    truth = scan.truth()
+    assert truth["evidence"] == clean.evidence  # scans keep the upright page's frame
+    upright = page_image(clean.data)
+    delivered = page_image(scan.data) if variant != "tiff" else Image.open(io.BytesIO(scan.data))
+    lay = ScannedPage(**truth.get("scan", [{"rotation": 0, "skew": 0.0}])[0])
+    assert_aligned(upright, delivered, clean.evidence,
+                   lambda path, points: lay.place([(x, y) for x, y, _, _ in points], upright.size))
+    for entry in truth["evidence"].values():
+        as_delivered = box_as_read(entry, truth, size=delivered.size)
+        assert as_delivered == pytest.approx(around(lay.place(corners(entry["box"]), upright.size)), abs=1e-4)
+        straightened = box_as_read(entry, truth, (-lay.rotation) % 360, -lay.skew, size=upright.size)
+        assert straightened == pytest.approx(entry["box"], abs=2e-4)
+
+
+def corners(box: list[float]) -> list[tuple[float, float]]:
+    x0, y0, x1, y1 = box
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def around(points: list[tuple[float, float]]) -> list[float]:
+    return [min(x for x, _ in points), min(y for _, y in points), max(x for x, _ in points), max(y for _, y in points)]
+
+
+def test_born_digital_evidence_is_read_as_it_is() -> None:
+    truth = truth_of("invoice/invoice_digital.pdf")
+    for entry in truth["evidence"].values():
+        assert box_as_read(entry, truth) == entry["box"]
 
 
 # --- the committed bad files ------------------------------------------------------------------

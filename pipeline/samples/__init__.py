@@ -9,12 +9,14 @@ of neither schema (OTHER_LAYOUTS: business letters, delivery notes). `scan_pdf` 
 SCAN_VARIANTS), `photo_jpeg` and `multipage_tiff` turn a PDF into what an office scanner or a phone
 would deliver. `write_starter_set` writes the committed sample_docs/ set, `write_batch` a
 reproducible benchmark batch of one schema, `write_mixed` a folder of every kind for
-`--schema auto`; each document gets a truth file (see `files`).
+`--schema auto`; each document gets a truth file (see `files`) that says where each value is
+printed (`render_invoice_with_evidence`, `render_contract_with_evidence`: see `evidence`).
 
 Modules: reference (companies, catalogue), locales (labels, number and date formats), records,
-contract_text and contract_<language> (what contracts say), draw, invoice_parts and invoices,
-contracts and contract_schedules (the schedules of long contracts), other_documents, scans,
-bad_files, files, hostile (a folder of hostile files).
+contract_text and contract_<language> (what contracts say), draw and drawn (what was drawn where),
+invoice_parts and invoices, contracts and contract_schedules (the schedules of long contracts),
+other_documents, evidence (where each value is printed), scans, bad_files, files, hostile (a
+folder of hostile files).
 
 Output is a pure function of the record and the seed: the same inputs give the same bytes with
 the same PyMuPDF, Pillow and zlib builds. The one exception is the AES-256 `bad/encrypted.pdf`,
@@ -24,10 +26,11 @@ Regenerate the starter set with `python -m pipeline.samples starter sample_docs`
 """
 
 from .bad_files import ENCRYPTED_PASSWORD
-from .contracts import CONTRACT_LAYOUTS, render_contract_pdf
+from .contracts import CONTRACT_LAYOUTS, render_contract_pdf, render_contract_with_evidence
+from .evidence import NOT_PRINTED, box_as_read
 from .files import (LONG_CONTRACT_PAGES, LONG_INVOICE_LINES, VARIANTS, contract_sample, invoice_sample, main,
                     other_sample, write_batch, write_mixed, write_starter_set)
-from .invoices import INVOICE_LAYOUTS, render_invoice_pdf
+from .invoices import INVOICE_LAYOUTS, render_invoice_pdf, render_invoice_with_evidence
 from .locales import format_amount, format_date, law_phrase
 from .other_documents import OTHER_LAYOUTS, render_other_pdf
 from .records import contract_record, iban, invoice_record
@@ -35,7 +38,9 @@ from .reference import LANGUAGES
 from .scans import SCAN_VARIANTS, ScanOptions, multipage_tiff, photo_jpeg, scan_pdf
 
 __all__ = ["CONTRACT_LAYOUTS", "ENCRYPTED_PASSWORD", "INVOICE_LAYOUTS", "LANGUAGES", "LONG_CONTRACT_PAGES",
-           "LONG_INVOICE_LINES", "OTHER_LAYOUTS", "SCAN_VARIANTS", "VARIANTS", "ScanOptions", "contract_record",
-           "contract_sample", "format_amount", "format_date", "iban", "invoice_record", "invoice_sample", "law_phrase",
-           "main", "multipage_tiff", "other_sample", "photo_jpeg", "render_contract_pdf", "render_invoice_pdf",
-           "render_other_pdf", "scan_pdf", "write_batch", "write_mixed", "write_starter_set"]
+           "LONG_INVOICE_LINES", "NOT_PRINTED", "OTHER_LAYOUTS", "SCAN_VARIANTS", "VARIANTS", "ScanOptions",
+           "box_as_read", "contract_record", "contract_sample", "format_amount", "format_date", "iban",
+           "invoice_record", "invoice_sample", "law_phrase", "main", "multipage_tiff", "other_sample", "photo_jpeg",
+           "render_contract_pdf", "render_contract_with_evidence", "render_invoice_pdf",
+           "render_invoice_with_evidence", "render_other_pdf", "scan_pdf", "write_batch", "write_mixed",
+           "write_starter_set"]

@@ -1,9 +1,33 @@
 """The committed starter set, reproducible benchmark batches and mixed folders, each good document with a truth file.
 
 A truth file `truth/<subdir>__<file name>.json` holds `document_id` (SHA-256 of the document's
-bytes, as the pipeline identifies documents), `schema`, `layout`, `language`, `variant` and
-`record` (valid under schemas/<schema>.json). A document of neither schema (a business letter, a
-delivery note: see other_documents) has `schema` and `record` null.
+bytes, as the pipeline identifies documents), `schema`, `layout`, `language`, `variant`, `record`
+(valid under schemas/<schema>.json), `evidence_frame` and `evidence`, and for scanned PDFs `scan`.
+A document of neither schema (a business letter, a delivery note: see other_documents) has
+`schema`, `record` and `evidence` null.
+
+`evidence` says where each non-null leaf of the record is printed (see evidence.py): its path
+("seller.address.city", "line_items[3].amount", indices from 0) maps to
+
+    {"page": 1, "box": [x0, y0, x1, y1], "text": "8 December 2024", "form": "formatted",
+     "lines": [[...], [...]], "also": [{"page": 2, "box": [...]}]}
+
+with the page from 1; the box of the value's characters alone (not its label) as 0-1 fractions of
+the image's width and height, origin top left; "lines" each line's box where the value wraps;
+"also" other places it is printed, if any. Leaves no layout prints as a value (a contract's
+`contract_type` and `auto_renewal`) are {"printed": false}. `evidence_frame` names the image the
+boxes are fractions of:
+
+- "page": the upright page as drawn. Born-digital PDFs and TIFF frames are that page. A scanned
+  PDF's page lay on the glass tilted and perhaps turned: `scan` lists per page {"rotation": the
+  quarter turn, "skew": degrees}, both clockwise. docintel turns and straightens scanned pages
+  before reading them (render.Page.rotation and .skew): where it undoes the lay exactly, the boxes
+  hold as they are; `evidence.box_as_read` maps a box into the page as it was read, given the
+  rotation and skew applied.
+- "photo": the photo as shown (EXIF orientation applied), seen through the camera's tilted view:
+  "box" is the box around the value's four corners, "quad" those corners (upper left, upper right,
+  lower right, lower left; x, y, ...). The pipeline does not undo perspective; it may straighten a
+  photo by a few degrees (box_as_read again). A photo shows the first page only.
 """
 
 from __future__ import annotations
@@ -18,14 +42,15 @@ from pathlib import Path
 
 import pymupdf
 
+from . import evidence
 from .bad_files import bad_files, write_encrypted
 from .contract_text import CONTRACT_KINDS
-from .contracts import CONTRACT_LAYOUTS, render_contract_pdf
-from .invoices import INVOICE_LAYOUTS, render_invoice_pdf
+from .contracts import CONTRACT_LAYOUTS, render_contract_with_evidence
+from .invoices import INVOICE_LAYOUTS, render_invoice_with_evidence
 from .other_documents import OTHER_LAYOUTS, render_other_pdf
 from .records import contract_record, invoice_record
 from .reference import LANGUAGES
-from .scans import SCAN_VARIANTS, multipage_tiff, photo_jpeg, scan_pdf
+from .scans import SCAN_VARIANTS, Photo, ScannedPage, multipage_tiff, photo_jpeg_with_truth, scan_pdf_with_truth
 
 VARIANTS = ("digital", *SCAN_VARIANTS, "photo", "photo_exif", "tiff")
 """Every variant a truth file can name: born-digital, the scanned PDFs, phone photos, multi-frame TIFF."""
@@ -50,32 +75,70 @@ class Sample:
     layout: str
     language: str
     variant: str
+    evidence: dict | None = None  # where each value is printed, in the frame of `evidence_frame` (see evidence)
+    scan: tuple[ScannedPage, ...] = ()  # scanned PDFs: how each page lay on the glass
+
+    @property
+    def evidence_frame(self) -> str:
+        """"photo": evidence boxes are fractions of the photo as shown; "page": of the upright page."""
+        return "photo" if self.variant in ("photo", "photo_exif") else "page"
 
     def truth(self) -> dict:
         """The truth file's content."""
-        return {"document_id": hashlib.sha256(self.data).hexdigest(), "schema": self.schema, "layout": self.layout,
-                "language": self.language, "variant": self.variant, "record": self.record}
+        truth = {"document_id": hashlib.sha256(self.data).hexdigest(), "schema": self.schema, "layout": self.layout,
+                 "language": self.language, "variant": self.variant, "record": self.record,
+                 "evidence_frame": self.evidence_frame, "evidence": self.evidence}
+        if self.scan:
+            truth["scan"] = [{"rotation": page.rotation, "skew": round(page.skew, 3)} for page in self.scan]
+        return truth
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A document as a variant delivers it, and how its pages lie in what was delivered."""
+
+    data: bytes
+    extension: str
+    scan: tuple[ScannedPage, ...] = ()  # scanned PDFs: each page's quarter turn and skew
+    photo: Photo | None = None  # photos: where the page lies in the photo
+
+
+def deliver(pdf: bytes, variant: str, rng: random.Random) -> Delivery:
+    """The document as `variant` (a name in VARIANTS) delivers it."""
+    if variant == "digital":
+        return Delivery(pdf, "pdf")
+    if variant in SCAN_VARIANTS:
+        data, pages = scan_pdf_with_truth(pdf, rng, SCAN_VARIANTS[variant])
+        return Delivery(data, "pdf", scan=tuple(pages))
+    if variant in ("photo", "photo_exif"):
+        data, photo = photo_jpeg_with_truth(pdf, rng, sideways=variant == "photo_exif")
+        return Delivery(data, "jpg", photo=photo)
+    if variant == "tiff":
+        return Delivery(multipage_tiff(pdf), "tiff")
+    raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
 
 
 def degrade(pdf: bytes, variant: str, rng: random.Random) -> tuple[bytes, str]:
     """The document as `variant` (a name in VARIANTS) delivers it, and its file extension."""
-    if variant == "digital":
-        return pdf, "pdf"
-    if variant in SCAN_VARIANTS:
-        return scan_pdf(pdf, rng, SCAN_VARIANTS[variant]), "pdf"
-    if variant in ("photo", "photo_exif"):
-        return photo_jpeg(pdf, rng, sideways=variant == "photo_exif"), "jpg"
-    if variant == "tiff":
-        return multipage_tiff(pdf), "tiff"
-    raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
+    delivery = deliver(pdf, variant, rng)
+    return delivery.data, delivery.extension
+
+
+def _sample(rng: random.Random, pdf: bytes, found: dict | None, variant: str, schema: str | None,
+            record: dict | None, layout: str, language: str) -> Sample:
+    """The rendered document delivered as `variant`, with its evidence in the delivered frame."""
+    delivery = deliver(pdf, variant, rng)
+    if found is not None and delivery.photo is not None:
+        found = evidence.in_photo(found, delivery.photo)
+    return Sample(delivery.data, delivery.extension, schema, record, layout, language, variant, found, delivery.scan)
 
 
 def invoice_sample(rng: random.Random, layout: str, language: str, variant: str = "digital",
                    n_lines: int | None = None) -> Sample:
     """An invoice record drawn from `rng`, rendered in `layout` and `language`, delivered as `variant`."""
     record = invoice_record(rng, n_lines, language)
-    data, extension = degrade(render_invoice_pdf(record, layout, language), variant, rng)
-    return Sample(data, extension, "invoice", record, layout, language, variant)
+    pdf, found = render_invoice_with_evidence(record, layout, language)
+    return _sample(rng, pdf, found, variant, "invoice", record, layout, language)
 
 
 def contract_sample(rng: random.Random, layout: str, language: str, variant: str = "digital",
@@ -83,14 +146,13 @@ def contract_sample(rng: random.Random, layout: str, language: str, variant: str
     """A contract record drawn from `rng`, rendered in `layout` and `language` to at least `min_pages`
     (from 30 pages on with definitions and schedules: see contract_schedules)."""
     record = contract_record(rng, contract_type, language)
-    data, extension = degrade(render_contract_pdf(record, layout, language, min_pages), variant, rng)
-    return Sample(data, extension, "contract", record, layout, language, variant)
+    pdf, found = render_contract_with_evidence(record, layout, language, min_pages)
+    return _sample(rng, pdf, found, variant, "contract", record, layout, language)
 
 
 def other_sample(rng: random.Random, layout: str, language: str, variant: str = "digital") -> Sample:
-    """A document of neither schema (one of OTHER_LAYOUTS) drawn from `rng`: schema and record None."""
-    data, extension = degrade(render_other_pdf(rng, layout, language), variant, rng)
-    return Sample(data, extension, None, None, layout, language, variant)
+    """A document of neither schema (one of OTHER_LAYOUTS) drawn from `rng`: schema, record and evidence None."""
+    return _sample(rng, render_other_pdf(rng, layout, language), None, variant, None, None, layout, language)
 
 
 # --- benchmark batches -------------------------------------------------------------------------
@@ -105,11 +167,11 @@ def _pick_variant(rng: random.Random, pdf: bytes) -> str:
     return rng.choice([*SCAN_VARIANTS, "tiff", *(("photo", "photo_exif") if pages == 1 else ())])
 
 
-def _delivered(rng: random.Random, pdf: bytes, scanned: bool, schema: str | None, record: dict | None,
-               layout: str, language: str) -> Sample:
+def _delivered(rng: random.Random, rendered: tuple[bytes, dict | None], scanned: bool, schema: str | None,
+               record: dict | None, layout: str, language: str) -> Sample:
+    pdf, found = rendered
     variant = _pick_variant(rng, pdf) if scanned else "digital"
-    data, extension = degrade(pdf, variant, rng)
-    return Sample(data, extension, schema, record, layout, language, variant)
+    return _sample(rng, pdf, found, variant, schema, record, layout, language)
 
 
 def _random_invoice(rng: random.Random, scanned: bool, long_share: float = 0.0) -> Sample:
@@ -119,7 +181,8 @@ def _random_invoice(rng: random.Random, scanned: bool, long_share: float = 0.0) 
     n_lines = (rng.randint(*LONG_INVOICE_LINES) if chance < long_share
                else rng.randint(25, 60) if chance < long_share + 0.12 else None)
     record = invoice_record(rng, n_lines, language)
-    return _delivered(rng, render_invoice_pdf(record, layout, language), scanned, "invoice", record, layout, language)
+    return _delivered(rng, render_invoice_with_evidence(record, layout, language), scanned, "invoice", record, layout,
+                      language)
 
 
 def _random_contract(rng: random.Random, scanned: bool, long_share: float = 0.0,
@@ -129,8 +192,8 @@ def _random_contract(rng: random.Random, scanned: bool, long_share: float = 0.0,
     record = contract_record(rng, None, language)
     chance = rng.random() if record["contract_type"] != "non_disclosure" else 1.0
     pages = rng.randint(*long_pages) if chance < long_share else rng.randint(10, 13) if chance < 0.15 else 0
-    pdf = render_contract_pdf(record, layout, language, pages)
-    return _delivered(rng, pdf, scanned, "contract", record, layout, language)
+    rendered = render_contract_with_evidence(record, layout, language, pages)
+    return _delivered(rng, rendered, scanned, "contract", record, layout, language)
 
 
 def _long_contract(rng: random.Random, scanned: bool, long_pages: tuple[int, int]) -> Sample:
@@ -138,13 +201,13 @@ def _long_contract(rng: random.Random, scanned: bool, long_pages: tuple[int, int
     language, layout = rng.choice(LANGUAGES), rng.choice(sorted(CONTRACT_LAYOUTS))
     kind = rng.choice(sorted(k for k in CONTRACT_KINDS if k != "non_disclosure"))
     record = contract_record(rng, kind, language)
-    pdf = render_contract_pdf(record, layout, language, rng.randint(*long_pages))
-    return _delivered(rng, pdf, scanned, "contract", record, layout, language)
+    rendered = render_contract_with_evidence(record, layout, language, rng.randint(*long_pages))
+    return _delivered(rng, rendered, scanned, "contract", record, layout, language)
 
 
 def _random_other(rng: random.Random, scanned: bool) -> Sample:
     language, layout = rng.choice(LANGUAGES), rng.choice(sorted(OTHER_LAYOUTS))
-    return _delivered(rng, render_other_pdf(rng, layout, language), scanned, None, None, layout, language)
+    return _delivered(rng, (render_other_pdf(rng, layout, language), None), scanned, None, None, layout, language)
 
 
 def write_batch(out: Path, count: int, seed: int = 0, schema: str = "invoice", scanned_share: float = 0.3,
@@ -299,13 +362,38 @@ here is generated; do not edit by hand. Regenerate with:
 
 ```json
 {{"document_id": "<SHA-256 of the file's bytes>", "schema": "invoice", "layout": "letterhead",
- "language": "en", "variant": "digital", "record": {{...}}}}
+ "language": "en", "variant": "digital", "record": {{...}}, "evidence_frame": "page",
+ "evidence": {{"total": {{"page": 1, "box": [0.8341, 0.4708, 0.9126, 0.4879], "text": "22.695,13",
+                        "form": "formatted"}},
+              "invoice_number": {{"page": 1, "box": [...], "text": "2024009184", "form": "verbatim",
+                                 "also": [{{"page": 1, "box": [...]}}]}}, ...}}}}
 ```
 
 `record` is valid under `schemas/<schema>.json`, with normalised values (ISO dates, decimal
 strings with a dot, ISO currency and country codes; `governing_law` by its English name) while
 the document prints them in its language and locale. Join pipeline results to truth by
 `document_id`, so renamed files still match.
+
+`evidence` says where the generator printed each non-null leaf of `record` (paths like
+`seller.address.city`, `line_items[3].amount`, `signatories[1].signed_date`; indices from 0):
+`page` from 1, `box` = x0, y0, x1, y1 of the value's characters alone (not its label) as 0-1
+fractions of the image's width and height, origin top left; `text` the value as printed; `form`
+`verbatim` (as in the record), `formatted` (a date, amount, quantity or IBAN in the document's
+locale) or `named` (a country code or governing law printed as a name in the document's
+language); `lines` each line's box where the value wraps; `also` the other places it is printed
+(up to ten). The main place is the one a reader cites: the table cell, the signature block, an
+amount after its label in the totals, a party's address after its name, else the first in
+reading order. A contract's `contract_type` and `auto_renewal` are never printed as such:
+`{{"printed": false}}`. `evidence_frame` says which image the boxes are fractions of:
+
+- `page`: the upright page as drawn, for born-digital PDFs and TIFFs, and for scanned PDFs, whose
+  pages lay on the glass as `scan` records per page (`rotation`, the quarter turn, and `skew`, in
+  degrees, both clockwise). docintel turns and straightens scanned pages before reading them;
+  where it undoes the lay exactly the boxes hold as they are, and
+  `pipeline.samples.evidence.box_as_read` maps a box into the page as read for the rotation and
+  skew the pipeline applied.
+- `photo`: the photo as shown (EXIF orientation applied), through the camera's tilted view: `box`
+  around the value's four corners, `quad` those corners. The pipeline does not undo perspective.
 
 - layouts: invoice {", ".join(INVOICE_LAYOUTS)}; contract {", ".join(CONTRACT_LAYOUTS)}; \
 neither schema {", ".join(OTHER_LAYOUTS)}
