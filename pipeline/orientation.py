@@ -115,11 +115,12 @@ def apply(image: Image.Image, correction: Correction) -> Image.Image:
     return image
 
 
-def upright(image: Image.Image) -> tuple[Image.Image, Correction]:
-    """Detect and apply in one step. Never raises (except MemoryError): a failure leaves the page
-    as it is, logged and named in the correction's method."""
+def upright(image: Image.Image, measure_on: Image.Image | None = None) -> tuple[Image.Image, Correction]:
+    """Detect (on ``measure_on``, the same page drawn at another size, when given) and apply to
+    ``image`` in one step. Never raises (except MemoryError): a failure leaves the page as it is,
+    logged and named in the correction's method."""
     try:
-        correction = detect(image)
+        correction = detect(image if measure_on is None else measure_on)
         return apply(image, correction), correction
     except MemoryError:
         raise  # the render worker's memory limit: the renderer reports it for the document

@@ -17,7 +17,8 @@ import math
 import re
 import time
 import warnings
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import pymupdf
 from PIL import Image, ImageOps, ImageSequence
@@ -306,8 +307,18 @@ def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
         _check_complete(data)
         _check_page_count(main.page_count, options)
         backups = [name for name in engines.order if name != main.name]
-        return [_upright(_render_page(main, backups, engines, index, options), options)
-                for index in range(main.page_count)]
+        pages = []
+        for index in range(main.page_count):
+            page = _render_page(main, backups, engines, index, options)
+            pages.append(_upright(page, options, lambda larger, name=page.renderer, index=index:
+                                  _engine(engines, name).render(index, larger).image))
+        return pages
+
+
+def _engine(engines: _Engines, name: str) -> _PdfEngine:
+    engine = engines.get(name)
+    assert engine is not None, name  # it has just drawn the page
+    return engine
 
 
 def _render_page(main: _PdfEngine, backups: list[str], engines: _Engines, index: int,
@@ -354,7 +365,8 @@ def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
             pages = []
             for frame in ImageSequence.Iterator(source):
                 _check_pixels(frame.size, options)  # each frame: a later one may be the bomb
-                pages.append(_upright(Page(image=_fit_image(frame, options), renderer="pillow"), options))
+                page = Page(image=_fit_image(frame, options), renderer="pillow")
+                pages.append(_upright(page, options, lambda larger, frame=frame: _fit_image(frame, larger)))
             return pages
         except (_Reject, MemoryError):
             raise
@@ -380,11 +392,24 @@ def _fit_image(frame: Image.Image, options: RenderOptions) -> Image.Image:
     return image
 
 
-def _upright(page: Page, options: RenderOptions) -> Page:
+def _upright(page: Page, options: RenderOptions, redraw: Callable[[RenderOptions], Image.Image]) -> Page:
     """The page turned upright and straightened when it has no text layer (a scan or a photo);
-    born-digital pages are drawn upright. A detection failure leaves the page as it is."""
+    born-digital pages are drawn upright. A detection failure leaves the page as it is.
+
+    A page drawn for a small image-token budget (70 or 140 tokens) is too coarse to read the
+    shape of its lines: the turn is measured on the page drawn again (``redraw``) at the size
+    detection is tuned for, and applied to the page as drawn."""
     if not options.upright or page.text.strip():
         return page
-    page.image, correction = orientation.upright(page.image)
+    measure_on = page.image
+    if page.image.width * page.image.height < 0.8 * orientation.DETECT_PIXELS:
+        larger = replace(options, dpi=None, max_soft_tokens=orientation.DETECT_PIXELS // PIXELS_PER_SOFT_TOKEN)
+        try:
+            measure_on = redraw(larger)
+        except MemoryError:
+            raise
+        except Exception:  # detect on the page as drawn then: coarser, but no reason to fail it
+            pass
+    page.image, correction = orientation.upright(page.image, measure_on)
     page.rotation, page.skew, page.orientation = correction.rotation, correction.skew, correction.method
     return page

@@ -17,6 +17,7 @@ from pipeline import orientation
 from pipeline.render import RenderedDocument, RenderOptions, render_document
 from pipeline.samples import SCAN_VARIANTS
 from pipeline.samples.contracts import render_contract_pdf
+from pipeline.samples.files import degrade
 from pipeline.samples.invoices import render_invoice_pdf
 from pipeline.samples.records import contract_record, invoice_record
 from pipeline.samples.scans import ScannedPage, scan_pdf_with_truth
@@ -64,6 +65,16 @@ def test_rotated_and_skewed_scans_come_out_upright(variant: str, schema: str, la
     assert_upright(rendered(data), truth)
 
 
+@pytest.mark.parametrize("budget", [70, 1120])
+def test_any_image_token_budget_comes_out_upright_at_its_own_size(budget: int) -> None:
+    # 70 tokens is too coarse to read the lines' shape: the turn is measured on a redrawn page.
+    data, truth = scanned("scan_rot270", 5, "contract", "classic", "de")
+    doc = rendered(data, max_soft_tokens=budget)
+    assert [p.rotation for p in doc.pages] == [(360 - lay.rotation) % 360 for lay in truth]
+    target = RenderOptions(max_soft_tokens=budget).target_pixels
+    assert all(0.9 * target <= p.image.width * p.image.height <= 1.05 * target for p in doc.pages)
+
+
 def test_the_committed_sideways_scan_is_turned_back() -> None:
     doc = rendered((SAMPLES / "invoice" / "invoice_scan_rot90.pdf").read_bytes())
     assert [(p.rotation, p.orientation) for p in doc.pages] == [(270, "profile")]
@@ -90,8 +101,11 @@ def test_born_digital_pages_are_left_alone() -> None:
     assert ImageChops.difference(page.image, plain.image).getbbox() is None
 
 
-def test_a_photo_turned_by_exif_stays_upright() -> None:
-    doc = rendered((SAMPLES / "invoice" / "invoice_photo.jpg").read_bytes())
+@pytest.mark.parametrize("variant", ["photo", "photo_exif"])
+def test_a_phone_photo_stays_upright(variant: str) -> None:
+    rng = random.Random(6)
+    pdf = render_invoice_pdf(invoice_record(rng, None, "en"), "zebra", "en")
+    doc = rendered(degrade(pdf, variant, rng)[0])  # photo_exif: upright once its EXIF turn is applied
     assert doc.pages[0].rotation == 0 and doc.pages[0].orientation == "profile"
 
 
