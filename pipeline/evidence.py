@@ -9,11 +9,16 @@ Comparison
     Words and values are compared as tokens: NFKC, case folded, accents removed, characters that
     are neither letters nor digits stripped from both ends ("(24)" -> "24", "Abzug." -> "abzug").
     Words that are only punctuation ("|", "-", "€") are skipped, so a value may run across them
-    and, following the words' reading order, from one line onto the next. Quote and box leave out
+    and, following the words' reading order, from one line onto the next. Where no run of
+    consecutive words matches, a value's words may also follow one another in layout order with
+    up to 16 other words between them: the next word to the right on the same line, or on the
+    next line starting left of the word before (OCR reads lines across columns, so a value
+    wrapped in one column has the other column's words between its lines). Quote and box leave out
     the edge punctuation the value does not have ("Stuttgart," -> "Stuttgart", the box narrowed
     in proportion to the characters dropped).
 
-What is looked for, by leaf type; each step runs only when the ones before found nothing
+What is looked for, by leaf type; each step runs only when the ones before found fewer
+occurrences than there are leaves with the same value (mostly: found nothing)
     null                 nothing: match "none", reason "null value".
     boolean, enum        nothing: "not a printed value" (an enum of upper-case codes is a code).
     date (format: date)  2024-12-08 as 2024-12-08, 2024/12/08, 08.12.2024, 8.12.2024, 08/12/2024,
@@ -30,7 +35,8 @@ What is looked for, by leaf type; each step runs only when the ones before found
                          none of those is printed, without the trailing zeros it has (120000.00 ->
                          120,000). The number alone is quoted ("EUR 4,870.05" -> "4,870.05").
                          OCR: one to three number-shaped tokens, after the digit repair, with the
-                         same digits and as many after the last separator ("4.87O,05").
+                         same digits and as many after the last separator, whatever the
+                         separators ("4.87O,05", "4 87" "0,05", "2*000.00" for 2'000.00).
     currency code        (pattern ^[A-Z]{3}$, or named currency) the code as a word, case kept;
                          else its symbol (EUR -> €).
     country code         (pattern ^[A-Z]{2}$, or named country) the country's name in en, de, fr
@@ -39,9 +45,10 @@ What is looked for, by leaf type; each step runs only when the ones before found
     identifier           (any other `pattern`, or named like *_number, *_no, *_id, tax_id, iban,
                          bic, postal_code, purchase_order, reference) letters and digits only:
                          consecutive words whose letters and digits join to the value's
-                         ("DE33 6005 0101 ..." is DE336005...). OCR: consecutive words whose
-                         joined letters and digits have a similarity >= 0.9 to the value's (6+
-                         characters); then fuzzy text.
+                         ("DE33 6005 0101 ..." is DE336005...); then its words in layout order.
+                         OCR: consecutive words whose joined letters and digits, after the digit
+                         repair, equal the value's (4+ characters) or have a similarity >= 0.9 to
+                         them (6+ characters); then fuzzy text.
     text                 the value's token sequence over consecutive words. A governing law also
                          as its jurisdiction is named in de, fr, es ("Germany" -> "Bundesrepublik
                          Deutschland", "droit allemand", "legislación alemana"), and preferably
@@ -69,8 +76,9 @@ One occurrence per leaf (a value printed several times)
        record's own fields (invoice number, dates, totals, title) and an object's first leaf skip
        this step and take their first occurrence: the one a reader cites (the details block before
        the payment request, the letterhead before the footer). Small numbers (integers under 1000)
-       among the record's fields go by the distance to the fields settled before them, since any
-       page holds them ("30" days' notice near the term, not in an audit clause); a number of
+       among the record's fields, which any page holds, go by the words between them and the
+       fields settled before them (each as a share of 50 words, at most 1; 1 on another page): the
+       "30" days' notice next to the term's end date, not the one in an audit clause. A number of
        months or days is preferably one followed by a month or day word.
        The distance between two places is dx + 5 dy, capped at 1 (1 on another page): dx the
        horizontal gap between the boxes, dy 0 on a shared line, else the distance between their
@@ -87,7 +95,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -281,6 +289,7 @@ class _Hit:
     end: int
     match: str
     score: float
+    positions: tuple[int, ...] = ()  # the sequence positions of its words, where others lie between them
 
 
 def _find_sequence(doc: _Document, seq: tuple[str, ...], index: dict[str, list[tuple[int, int]]],
@@ -302,11 +311,51 @@ def _find_sequence(doc: _Document, seq: tuple[str, ...], index: dict[str, list[t
 
 
 def _exact(doc: _Document, renderings: Iterable[tuple[str, ...]]) -> list[_Hit]:
-    hits = {}
+    """Every run of consecutive tokens equal to a rendering; failing that, in layout order (below)."""
+    hits: dict[tuple[int, int, int], _Hit] = {}
+    renderings = list(renderings)
     for seq in renderings:
         for p, start, end in _find_sequence(doc, seq, doc.index):
             hits[(p, start, end)] = _Hit(p, start, end, "exact", 1.0)
+    if not hits:
+        for seq in renderings:
+            for hit in _layout_sequence(doc, seq):
+                hits[(hit.page, hit.start, hit.end)] = hit
     return list(hits.values())
+
+
+LAYOUT_REACH = 16  # tokens of other columns that may come between two words of a value in reading order
+
+
+def _layout_sequence(doc: _Document, seq: tuple[str, ...]) -> list[_Hit]:
+    """A rendering's tokens in order but not consecutive, each the next word in the layout: to the right on
+    the same line, or on the next line starting left of the word before. OCR reads lines across columns,
+    so a value wrapped in one column has the other column's words between its lines."""
+    if len(seq) < 2:
+        return []
+    hits = []
+    for p, pos in doc.index.get(seq[0], ()):
+        page = doc.pages[p]
+        chosen = [pos]
+        for token in seq[1:]:
+            last = page.words[page.keep[chosen[-1]]].box
+            for q in range(chosen[-1] + 1, min(chosen[-1] + 1 + LAYOUT_REACH, len(page.tokens))):
+                if page.tokens[q] == token and _next_in_layout(last, page.words[page.keep[q]].box):
+                    chosen.append(q)
+                    break
+            else:
+                break
+        if len(chosen) == len(seq):
+            hits.append(_Hit(p, chosen[0], chosen[-1] + 1, "exact", 1.0, tuple(chosen)))
+    return hits
+
+
+def _next_in_layout(before: Box, after: Box) -> bool:
+    height = before[3] - before[1]
+    overlap = min(before[3], after[3]) - max(before[1], after[1])
+    if overlap >= 0.5 * min(height, after[3] - after[1]):  # the same line: the next word to the right
+        return -0.5 * height <= after[0] - before[2] <= 3 * height
+    return before[1] + 0.5 * height < after[1] <= before[3] + 1.5 * height and after[0] < before[2]
 
 
 def _repaired(doc: _Document, renderings: Iterable[tuple[str, ...]]) -> list[_Hit]:
@@ -422,9 +471,17 @@ def _distinct(hits: Iterable[_Hit]) -> list[_Hit]:
     """Overlapping hits on a page reduced to the best of each overlapping group."""
     kept: list[_Hit] = []
     for hit in sorted(hits, key=lambda h: (-h.score, h.page, h.start)):
-        if not any(k.page == hit.page and k.start < hit.end and hit.start < k.end for k in kept):
+        if not any(_overlaps(k, hit) for k in kept):
             kept.append(hit)
     return kept
+
+
+def _overlaps(a: _Hit, b: _Hit) -> bool:
+    if a.page != b.page:
+        return False
+    if a.start < 0 or b.start < 0:  # symbol words
+        return a.start == b.start
+    return a.start < b.end and b.start < a.end
 
 
 def _digit_numbers(doc: _Document, value: Decimal) -> list[_Hit]:
@@ -443,7 +500,7 @@ def _digit_numbers(doc: _Document, value: Decimal) -> list[_Hit]:
     return _distinct(hits)
 
 
-_NUMBER_SHAPE = re.compile(r"\d[\d.,'’ ]*")
+_NUMBER_SHAPE = re.compile(r"\d[\d\W]*")  # digits, separators of any kind: OCR reads "2'000.00" as "2*000.00"
 
 
 def _number_key(text: str) -> tuple[str, int]:
@@ -737,40 +794,57 @@ def _decimal(value: Any) -> Decimal | None:
 
 # --- finding one leaf ---------------------------------------------------------------------------
 
-def _candidates(doc: _Document, leaf: _Leaf) -> tuple[list[_Hit], str]:
-    """Every occurrence of the leaf's value (the first tier that finds any), and a reason if none."""
+def _candidates(doc: _Document, leaf: _Leaf, need: int = 1) -> tuple[list[_Hit], str]:
+    """Every occurrence of the leaf's value, and a reason if none. The steps of its type run in order
+    until they have found `need` occurrences (the number of leaves with this value: a zero-tax invoice's
+    subtotal and total), so an OCR misreading of one is still found when the other is read right."""
     value = leaf.value
     if leaf.kind == "date":
         try:
-            renderings = list(dict.fromkeys(tokens(form) for form in date_forms(date.fromisoformat(str(value)[:10]))))
+            forms = date_forms(date.fromisoformat(str(value)[:10]))
         except ValueError:
-            renderings = [tokens(str(value))]
-        hits = _exact(doc, renderings) or _repaired(doc, renderings) or _fuzzy_dates(doc, renderings)
+            forms = [str(value)]
+        renderings = list(dict.fromkeys(tokens(form) for form in forms))
+        hits = _until(need, lambda: _exact(doc, renderings), lambda: _repaired(doc, renderings),
+                      lambda: _fuzzy_dates(doc, renderings))
         return hits, "not printed on any page in a known date format"
     if leaf.kind == "number":
         number = _decimal(value)
         renderings = [tokens(form) for form in _number_forms(number)]
         trimmed = [tokens(form) for form in _number_forms(number, trimmed=True)]
-        hits = (_exact(doc, renderings) or _exact(doc, trimmed) or _repaired(doc, renderings + trimmed)
-                or _digit_numbers(doc, number))
+        hits = _until(need, lambda: _exact(doc, renderings), lambda: _exact(doc, trimmed),
+                      lambda: _repaired(doc, renderings + trimmed), lambda: _digit_numbers(doc, number))
         unit = next((words for suffix, words in UNIT_WORDS.items() if leaf.name.endswith(suffix)), None)
         if unit:
             hits = [hit for hit in hits if _followed_by(doc, hit, unit)] or hits
         return hits, "not printed on any page in a known number format"
     if leaf.kind in ("currency", "country"):
-        return _code(doc, str(value), leaf.kind)
+        return _code(doc, str(value), leaf.kind, need)
     if leaf.kind == "identifier":
-        target = compact(str(value))
+        target, words = compact(str(value)), tokens(str(value))
         if not target:
             return [], "no letters or digits to look for"
-        hits = _compact_runs(doc, target) or _fuzzy_identifier(doc, target)
-        if not hits and len(tokens(str(value))) > 1:
-            hits, _ = _fuzzy_text(doc, [tokens(str(value))])
+        hits = _until(need, lambda: _compact_runs(doc, target), lambda: _exact(doc, [words]),
+                      lambda: _fuzzy_identifier(doc, target),
+                      lambda: _fuzzy_text(doc, [words])[0] if len(words) > 1 else [])
         return hits, "not printed on any page"
-    return _text(doc, leaf)
+    return _text(doc, leaf, need)
 
 
-def _text(doc: _Document, leaf: _Leaf) -> tuple[list[_Hit], str]:
+def _until(need: int, *steps: Callable[[], list[_Hit]]) -> list[_Hit]:
+    """The hits of the steps in order, until there are `need` of them (a step's hits that overlap an earlier
+    step's are the same occurrence)."""
+    hits: list[_Hit] = []
+    for step in steps:
+        for hit in step():
+            if not any(_overlaps(h, hit) for h in hits):
+                hits.append(hit)
+        if len(hits) >= need:
+            break
+    return hits
+
+
+def _text(doc: _Document, leaf: _Leaf, need: int = 1) -> tuple[list[_Hit], str]:
     value = str(leaf.value)
     renderings = [tokens(value)]
     if leaf.name in LAW_FIELDS:
@@ -780,16 +854,19 @@ def _text(doc: _Document, leaf: _Leaf) -> tuple[list[_Hit], str]:
     renderings = [r for r in renderings if r]
     if not renderings:
         return [], "empty value"
-    hits = _exact(doc, renderings)
+    best = [0.0]
+
+    def fuzzy() -> list[_Hit]:
+        hits, best[0] = _fuzzy_text(doc, renderings)
+        return hits
+
+    hits = _until(need, lambda: _exact(doc, renderings), fuzzy)
     if hits and leaf.name in LAW_FIELDS:
         hits = [hit for hit in hits if _after_law_word(doc, hit)] or hits
     if hits:
         return hits, ""
-    hits, best = _fuzzy_text(doc, renderings)
-    if hits:
-        return hits, ""
-    if best:
-        return [], f"not printed on any page (best fuzzy match {best:.2f} < {FUZZY_TEXT_ACCEPT})"
+    if best[0]:
+        return [], f"not printed on any page (best fuzzy match {best[0]:.2f} < {FUZZY_TEXT_ACCEPT})"
     return [], "not printed on any page"
 
 
@@ -826,23 +903,28 @@ def _country_names(name: str) -> tuple[str, ...]:
     return ()
 
 
-def _code(doc: _Document, code: str, kind: str) -> tuple[list[_Hit], str]:
+def _code(doc: _Document, code: str, kind: str, need: int = 1) -> tuple[list[_Hit], str]:
     """A currency: the code as a word, else its symbol. A country: its name, else the code as a word (a
     two-letter word is often something else: Spanish "DE"), else its name fuzzily."""
-    as_word = [_Hit(p, pos, pos + 1, "exact", 1.0) for p, pos in doc.words_as_printed(code)]
+    def as_word() -> list[_Hit]:
+        return [_Hit(p, pos, pos + 1, "exact", 1.0) for p, pos in doc.words_as_printed(code)]
+
     if kind == "country":
         names = [tokens(name) for name in COUNTRY_NAMES.get(code.upper(), ())]
-        hits = _exact(doc, names) or as_word or (_fuzzy_text(doc, names)[0] if names else [])
+        hits = _until(need, lambda: _exact(doc, names), as_word,
+                      lambda: _fuzzy_text(doc, names)[0] if names else [])
         return hits, "code not printed as such, nor the country's name"
-    if as_word:
-        return as_word, ""
-    symbols = []
-    for symbol in CURRENCY_SYMBOLS.get(code.upper(), ()):
-        if any(ch.isalnum() for ch in symbol):
-            symbols += [_Hit(p, pos, pos + 1, "exact", 1.0) for p, pos in doc.words_as_printed(symbol)]
-        else:
-            symbols += [_Hit(p, pos, 0, "exact", 1.0) for p, pos in doc.symbol_words(symbol)]
-    return symbols, "code not printed as such, nor its symbol"
+
+    def symbols() -> list[_Hit]:
+        found = []
+        for symbol in CURRENCY_SYMBOLS.get(code.upper(), ()):
+            if any(ch.isalnum() for ch in symbol):
+                found += [_Hit(p, pos, pos + 1, "exact", 1.0) for p, pos in doc.words_as_printed(symbol)]
+            else:
+                found += [_Hit(p, pos, 0, "exact", 1.0) for p, pos in doc.symbol_words(symbol)]
+        return found
+
+    return _until(need, as_word, symbols), "code not printed as such, nor its symbol"
 
 
 # --- choosing one occurrence per leaf -----------------------------------------------------------
@@ -868,6 +950,9 @@ def _place(doc: _Document, hit: _Hit, value: str = "") -> _Place:
     if hit.start < 0:  # a symbol-only word, addressed by its word index
         i = -1 - hit.start
         words, ids = [page.words[i]], [i]
+    elif hit.positions:  # words in layout order, others between them
+        ids = [page.keep[q] for q in hit.positions]
+        words = [page.words[i] for i in ids]
     else:
         first, last = page.keep[hit.start], page.keep[hit.end - 1]
         words, ids = list(page.words[first:last + 1]), list(range(first, last + 1))
@@ -914,6 +999,16 @@ def distance(a: _Place, b: _Place) -> float:
     return min(1.0, dx + DY_WEIGHT * dy)
 
 
+WORDS_APART = 50  # words between two places that count as far apart as another page
+
+
+def words_apart(a: _Place, b: _Place) -> float:
+    """How many words lie between two places in reading order, as a share of WORDS_APART (1 at most, and on
+    another page): in running text a value's neighbours are the words around it, wherever the line breaks."""
+    (page_a, word_a), (page_b, word_b) = a.order, b.order
+    return 1.0 if page_a != page_b else min(1.0, abs(word_a - word_b) / WORDS_APART)
+
+
 def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _Place]:
     """One occurrence per leaf, settled in record order (see the module docstring)."""
     chosen: dict[str, _Place] = {}
@@ -941,7 +1036,7 @@ def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _
 
         def spread(o: _Place) -> float:
             if not leaf.parents[0]:  # the record's own fields: their first occurrence, small numbers aside
-                return sum(distance(o, s) for s in settled) if _small_number(leaf) else 0.0
+                return sum(words_apart(o, s) for s in settled) if _small_number(leaf) else 0.0
             if not settled:  # an object's first leaf: its first occurrence
                 return 0.0
             return (sum(distance(o, s) for s in settled)
@@ -1003,6 +1098,7 @@ def find_evidence(record: dict, schema: dict, pages: Sequence[Sequence[Word]]) -
     leaf path ("seller.address.city", "line_items[0].amount"). Rules: see the module docstring."""
     leaves = list(_leaves(record, schema, schema))
     doc = _Document(pages)
+    shared = Counter((leaf.kind, str(leaf.value)) for leaf in leaves)  # leaves with the same value
     places: dict[str, list[_Place]] = {}
     reasons: dict[str, str] = {}
     for leaf in leaves:
@@ -1014,7 +1110,7 @@ def find_evidence(record: dict, schema: dict, pages: Sequence[Sequence[Word]]) -
         elif doc.empty:
             reasons[leaf.path] = "no words on any page (no text layer and no OCR)"
         else:
-            hits, reasons[leaf.path] = _candidates(doc, leaf)
+            hits, reasons[leaf.path] = _candidates(doc, leaf, shared[(leaf.kind, str(leaf.value))])
             places[leaf.path] = [_place(doc, hit, _printed(leaf)) for hit in hits]
     chosen = _choose(leaves, places)
     evidence = {}

@@ -457,3 +457,14 @@ def test_page_words_of_a_cropped_page_are_fractions_of_what_it_shows() -> None:
     receipt = sample("invoice", "receipt", "fr", 2, n_lines=30)  # its last page is cut where the print ends
     for words in words_of(receipt.data):
         assert all(0 <= w.box[0] < w.box[2] <= 1 and 0 <= w.box[1] < w.box[3] <= 1 for w in words)
+
+
+def test_a_value_wrapped_in_a_column_is_followed_across_the_other_columns_words() -> None:
+    """OCR reads each line across both columns: the left column's wrapped value has the right column's words
+    between its lines."""
+    page = (line("Payment terms: payable within", 0.50) + line("Total EUR 4,870.05", 0.50, start=0.6)
+            + line("thirty days of receipt.", 0.52) + line("Thank you for your business.", 0.52, start=0.6))
+    schema = {"type": "object", "properties": {"payment_terms": {"type": "string"}}}
+    found = find_evidence({"payment_terms": "payable within thirty days of receipt"}, schema, [page])["payment_terms"]
+    assert found.match == "exact" and found.quote == "payable within thirty days of receipt"
+    assert found.box[2] < 0.5  # the left column only
