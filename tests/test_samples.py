@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import struct
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -528,23 +529,43 @@ BORN_DIGITAL = ["invoice/invoice_digital.pdf", "invoice/invoice_multipage.pdf", 
                 "contract/contract_es.pdf"]
 
 
-def words_in(page: pymupdf.Page, box: list[float]) -> str:
-    """The words PyMuPDF extracts inside a 0-1 box: trimmed by half a point at the sides and a quarter of a
-    line at top and bottom, as the glyph boxes of the next character and of the lines above and below touch it."""
+def trimmed(page: pymupdf.Page, box: list[float]) -> pymupdf.Rect:
+    """A 0-1 box in points, trimmed by half a point at the sides and a quarter of a line at top and bottom:
+    the glyph boxes of the next character and of the lines above and below touch the box."""
     x0, y0, x1, y1 = box[0] * page.rect.width, box[1] * page.rect.height, box[2] * page.rect.width, \
         box[3] * page.rect.height
     inset = 0.25 * min(y1 - y0, 12)
-    return " ".join(w[4] for w in page.get_text("words", clip=pymupdf.Rect(x0 + 0.5, y0 + inset, x1 - 0.5, y1 - inset)))
+    return pymupdf.Rect(x0 + 0.5, y0 + inset, x1 - 0.5, y1 - inset)
+
+
+def words_in(page: pymupdf.Page, box: list[float]) -> list[str]:
+    """The words PyMuPDF extracts inside a 0-1 box (their characters in it)."""
+    return [w[4] for w in page.get_text("words", clip=trimmed(page, box))]
+
+
+def whole_words_at(page: pymupdf.Page, words: list[tuple], box: list[float]) -> list[str]:
+    """The whole words (of the page's `words`) a 0-1 box touches, without the punctuation at their ends
+    ("(12)," -> "12")."""
+    r = trimmed(page, box)
+    return [bare(w[4]) for w in words if w[0] < r.x1 and r.x0 < w[2] and w[1] < r.y1 and r.y0 < w[3]]
+
+
+def bare(word: str) -> str:
+    return re.sub(r"^\W+|\W+$", "", word)
 
 
 def assert_boxes_hold_the_text(pdf: bytes, found: dict) -> None:
-    """Each box (each line's box, where a value runs over lines) of each occurrence holds the value as printed."""
+    """Each box (each line's box, where a value runs over lines) of each occurrence holds the value as printed,
+    and whole words of it: not part of a longer one ("MWST" of "MWST-Nr.")."""
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        words: dict[int, list[tuple]] = {}
         for path, entry in found.items():
             for place in [entry, *entry.get("also", [])] if "box" in entry else []:
-                page = doc[place["page"] - 1]
-                words = " ".join(words_in(page, box) for box in place.get("lines", [place["box"]]))
-                assert words.split() == entry["text"].split(), (path, place)
+                page, boxes = doc[place["page"] - 1], place.get("lines", [place["box"]])
+                assert [w for box in boxes for w in words_in(page, box)] == entry["text"].split(), (path, place)
+                on_page = words.setdefault(place["page"], page.get_text("words"))
+                assert [w for box in boxes for w in whole_words_at(page, on_page, box)] == \
+                    [bare(w) for w in entry["text"].split()], (path, place)
 
 
 @pytest.mark.parametrize("name", BORN_DIGITAL)
@@ -593,6 +614,10 @@ def test_the_main_occurrence_is_the_one_a_reader_cites() -> None:
     assert "also" not in found["total"] and "also" not in found["subtotal"]
     assert found["invoice_number"]["also"]  # also in the request to pay
     assert found["seller.address.country"]["form"] == "named" and found["issue_date"]["form"] == "formatted"
+    # The cover sheet's payment terms ("within 30 days of ...") come before its renewal notice ("thirty (30) days"):
+    contract = samples.contract_sample(random.Random(1), "cover_sheet", "en")
+    assert "30 days" in contract.record["payment_terms"] and contract.record["renewal_notice_days"] == 30
+    assert contract.evidence["renewal_notice_days"]["box"][1] > contract.evidence["payment_terms"]["box"][3]
 
 
 def grid(box: list[float], columns: int = 48, rows: int = 12) -> list[tuple[float, float, float, float]]:

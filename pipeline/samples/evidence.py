@@ -102,8 +102,10 @@ def contract_targets(words: Words) -> list[Target]:
     r = words.record
     targets = [Target("title", r["title"]),
                Target("effective_date", words.date(r["effective_date"])),
-               Target("expiry_date", words.date(r["expiry_date"])),
-               Target("term_months", str(r["term_months"]), after="effective_date", follows=_MONTHS)]
+               Target("expiry_date", words.date(r["expiry_date"]))]
+    if r["payment_terms"]:  # before the numbers of months and days, which may not be taken from it
+        targets.append(Target("payment_terms", r["payment_terms"]))
+    targets.append(Target("term_months", str(r["term_months"]), after="effective_date", follows=_MONTHS))
     for i, party in enumerate(r["parties"]):
         targets += [Target(f"parties[{i}].name", party["name"]),
                     Target(f"parties[{i}].role", party["role"], after=f"parties[{i}].name"),
@@ -115,8 +117,6 @@ def contract_targets(words: Words) -> list[Target]:
     name = JURISDICTIONS[law][LANGUAGES.index(words.language)]
     verbatim = law in name  # "England and Wales" in "the laws of England and Wales"
     targets.append(Target("governing_law", words.law, law if verbatim else name, named=not verbatim))
-    if r["payment_terms"]:
-        targets.append(Target("payment_terms", r["payment_terms"]))
     if r["contract_value"]:
         money = words.money()
         targets += [Target("contract_value", money, format_amount(r["contract_value"], words.home.country)),
@@ -186,7 +186,11 @@ def _marked(runs: Sequence[Run]) -> dict[str, list[tuple[Run, int, int]]]:
 def _main(target: Target, matches: list[tuple[int, int, int]], found: dict[str, tuple[int, int, int]],
           pages: _Pages) -> tuple[int, int, int] | None:
     """The occurrence a reader would cite: the first after the anchor (a path's main occurrence or the first
-    occurrence of a label), else the first."""
+    occurrence of a label), else the first; not inside another value's (the 30 of "within 30 days", the
+    payment terms, is not the renewal notice), unless there is nothing else."""
+    taken = found.values()
+    free = [m for m in matches if not any(m[0] == t[0] and m[1] < t[2] and t[1] < m[2] for t in taken)]
+    matches = free or matches
     if not matches:
         return None
     anchors: list[tuple[int, int, int]] = []
@@ -250,14 +254,15 @@ def _continues(previous: Run, run: Run) -> bool:
 
 def _pattern(printed: str, value: str = "") -> str:
     """A regular expression for `printed` whose group "v" is `value` (default: all of it); a space may be a
-    line break, ", " a line break with or without the comma. It does not match inside a longer word or
-    number ("987.35" in "1,987.35")."""
+    line break, ", " a line break with or without the comma. It does not match inside a longer word, a
+    hyphenated one or a number ("987.35" in "1,987.35", "MWST" in "MWST-Nr.")."""
     value = value or printed
     start = printed.index(value)
     parts = (printed[:start], value, printed[start + len(value):])
     body = _loose(parts[0]) + f"(?P<v>{_loose(parts[1])})" + _loose(parts[2])
-    left = (r"(?<!\w)" if printed[0].isalnum() else "") + (r"(?<!\d[.,'’ ])" if printed[0].isdigit() else "")
-    right = (r"(?!\w)" if printed[-1].isalnum() else "") + (r"(?![.,'’]\d)" if printed[-1].isdigit() else "")
+    word, number = r"(?<!\w)(?<!\w-)", r"(?<!\d[.,'’ ])"
+    left = (word if printed[0].isalnum() else "") + (number if printed[0].isdigit() else "")
+    right = (r"(?!-?\w)" if printed[-1].isalnum() else "") + (r"(?![.,'’]\d)" if printed[-1].isdigit() else "")
     return left + body + right
 
 
