@@ -62,6 +62,10 @@ Fuzzy text (OCR: 0/O and 1/l confusions, dropped accents, split or merged words)
     accepted when the similarity is >= 0.85, or when it differs by a single character edit and
     the value has 4+ characters ("Parls" for Paris); its score is the similarity. Values under
     4 characters are not matched fuzzily. Similarity: difflib.SequenceMatcher.ratio.
+    Last, words OCR merged: a text value or country name (4+ characters) inside a longer word where
+    that word may have been two (lower to upper case, letters to digits, punctuation: "MadridSpain"),
+    an identifier (6+ characters) anywhere inside one ("NIFESB98765432"); score 0.9, the quote and
+    box the part of the word (the box in proportion to its characters).
 
 One occurrence per leaf (a value printed several times)
     Leaves are settled in record order, each taking the first of its candidates by:
@@ -208,6 +212,8 @@ class _Document:
                     toks.append(token)
             self.pages.append(_Page(words, keep, toks))
         self._repaired: dict[str, list[tuple[int, int]]] | None = None
+        self._repaired_tokens: list[list[str]] | None = None
+        self._number_shaped: list[set[int]] | None = None
         self._compact: dict[str, list[tuple[int, int]]] | None = None
         self._bigrams: dict[str, set[str]] | None = None
 
@@ -221,6 +227,19 @@ class _Document:
             for token, places in self.index.items():
                 self._repaired[repaired(token)].extend(places)
         return self._repaired
+
+    def number_shaped(self) -> list[set[int]]:
+        """Each page's positions whose repaired token is digits and separators."""
+        if self._number_shaped is None:
+            self._number_shaped = [{i for i, t in enumerate(toks) if _NUMBER_SHAPE.fullmatch(t)}
+                                   for toks in self.repaired_tokens()]
+        return self._number_shaped
+
+    def repaired_tokens(self) -> list[list[str]]:
+        """Each page's tokens after the OCR digit repair."""
+        if self._repaired_tokens is None:
+            self._repaired_tokens = [[repaired(t) for t in page.tokens] for page in self.pages]
+        return self._repaired_tokens
 
     def compact_index(self) -> dict[str, list[tuple[int, int]]]:
         if self._compact is None:
@@ -264,11 +283,6 @@ class _Document:
                     found.append(t)
         return found
 
-    def span_words(self, page: int, start: int, end: int) -> list[Word]:
-        """The words from sequence position start to end - 1, with any punctuation words between."""
-        keep = self.pages[page].keep
-        return list(self.pages[page].words[keep[start]:keep[end - 1] + 1])
-
 
 def _raw(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
@@ -290,6 +304,7 @@ class _Hit:
     match: str
     score: float
     positions: tuple[int, ...] = ()  # the sequence positions of its words, where others lie between them
+    chars: tuple[int, int] | None = None  # a part of one word: its characters [from, to) (OCR merged words)
 
 
 def _find_sequence(doc: _Document, seq: tuple[str, ...], index: dict[str, list[tuple[int, int]]],
@@ -359,8 +374,7 @@ def _next_in_layout(before: Box, after: Box) -> bool:
 
 
 def _repaired(doc: _Document, renderings: Iterable[tuple[str, ...]]) -> list[_Hit]:
-    index = doc.repaired_index()
-    page_tokens = [[repaired(t) for t in page.tokens] for page in doc.pages]
+    index, page_tokens = doc.repaired_index(), doc.repaired_tokens()
     hits = {}
     for seq in renderings:
         for p, start, end in _find_sequence(doc, tuple(repaired(t) for t in seq), index, page_tokens):
@@ -467,6 +481,46 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i + 1:] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1:]
 
 
+def _inside_words(doc: _Document, target: str, anywhere: bool) -> list[_Hit]:
+    """A value's letters and digits (`target`) inside a longer word, where OCR merged two words ("MadridSpain",
+    "NIFESB98765432"): `anywhere` in it (identifiers of 6+ characters), else only where the word breaks
+    there (lower to upper case, letters to digits, punctuation) and for 4+ characters. Score 0.9."""
+    if len(target) < (6 if anywhere else 4):
+        return []
+    hits = []
+    for token, places in doc.index.items():
+        if target not in compact(token) or compact(token) == target:
+            continue
+        for p, pos in places:
+            raw = doc.pages[p].words[doc.pages[p].keep[pos]].text
+            for a, b in _spans_of(raw, target):
+                if anywhere or (_breaks(raw, a) and _breaks(raw, b)):
+                    hits.append(_Hit(p, pos, pos + 1, "fuzzy", REPAIRED_SCORE, chars=(a, b)))
+                    break
+    return hits
+
+
+def _spans_of(raw: str, target: str) -> Iterator[tuple[int, int]]:
+    """[from, to) of the characters of `raw` whose letters and digits, compared as tokens are, read `target`."""
+    kept = [(i, norm(ch)) for i, ch in enumerate(raw) if norm(ch)]
+    text = "".join(part for _, part in kept)
+    at = [i for i, part in kept for _ in part]  # raw index of each compared character
+    start = text.find(target)
+    while start >= 0:
+        yield at[start], at[start + len(target) - 1] + 1
+        start = text.find(target, start + 1)
+
+
+def _breaks(raw: str, i: int) -> bool:
+    """Whether a word may have been two at character i: its edge, punctuation, lower to upper case, a letter
+    meeting a digit."""
+    if i <= 0 or i >= len(raw):
+        return True
+    before, after = raw[i - 1], raw[i]
+    return (not before.isalnum() or not after.isalnum() or (before.islower() and after.isupper())
+            or before.isdigit() != after.isdigit())
+
+
 def _distinct(hits: Iterable[_Hit]) -> list[_Hit]:
     """Overlapping hits on a page reduced to the best of each overlapping group."""
     kept: list[_Hit] = []
@@ -489,11 +543,10 @@ def _digit_numbers(doc: _Document, value: Decimal) -> list[_Hit]:
     the value's forms and as many digits after the last separator: '4.87O,05' or '4 87' '0,05' for 4870.05."""
     wanted = {_number_key(form) for form in _number_forms(value) + _number_forms(value, trimmed=True)}
     hits = []
-    for p, page in enumerate(doc.pages):
-        fixed = [repaired(token) for token in page.tokens]
-        for start in range(len(fixed)):
-            for end in range(start + 1, min(start + 3, len(fixed)) + 1):
-                if not _NUMBER_SHAPE.fullmatch(fixed[end - 1]):
+    for p, (fixed, shaped) in enumerate(zip(doc.repaired_tokens(), doc.number_shaped())):
+        for start in sorted(shaped):
+            for end in range(start + 1, start + 4):
+                if end - 1 not in shaped:
                     break
                 if _number_key(" ".join(fixed[start:end])) in wanted:
                     hits.append(_Hit(p, start, end, "fuzzy", REPAIRED_SCORE))
@@ -826,7 +879,8 @@ def _candidates(doc: _Document, leaf: _Leaf, need: int = 1) -> tuple[list[_Hit],
             return [], "no letters or digits to look for"
         hits = _until(need, lambda: _compact_runs(doc, target), lambda: _exact(doc, [words]),
                       lambda: _fuzzy_identifier(doc, target),
-                      lambda: _fuzzy_text(doc, [words])[0] if len(words) > 1 else [])
+                      lambda: _fuzzy_text(doc, [words])[0] if len(words) > 1 else [],
+                      lambda: _inside_words(doc, target, anywhere=True))
         return hits, "not printed on any page"
     return _text(doc, leaf, need)
 
@@ -860,7 +914,8 @@ def _text(doc: _Document, leaf: _Leaf, need: int = 1) -> tuple[list[_Hit], str]:
         hits, best[0] = _fuzzy_text(doc, renderings)
         return hits
 
-    hits = _until(need, lambda: _exact(doc, renderings), fuzzy)
+    hits = _until(need, lambda: _exact(doc, renderings), fuzzy,
+                  lambda: [hit for r in renderings for hit in _inside_words(doc, compact("".join(r)), anywhere=False)])
     if hits and leaf.name in LAW_FIELDS:
         hits = [hit for hit in hits if _after_law_word(doc, hit)] or hits
     if hits:
@@ -912,7 +967,8 @@ def _code(doc: _Document, code: str, kind: str, need: int = 1) -> tuple[list[_Hi
     if kind == "country":
         names = [tokens(name) for name in COUNTRY_NAMES.get(code.upper(), ())]
         hits = _until(need, lambda: _exact(doc, names), as_word,
-                      lambda: _fuzzy_text(doc, names)[0] if names else [])
+                      lambda: _fuzzy_text(doc, names)[0] if names else [],
+                      lambda: [hit for n in names for hit in _inside_words(doc, compact("".join(n)), anywhere=False)])
         return hits, "code not printed as such, nor the country's name"
 
     def symbols() -> list[_Hit]:
@@ -957,6 +1013,10 @@ def _place(doc: _Document, hit: _Hit, value: str = "") -> _Place:
         first, last = page.keep[hit.start], page.keep[hit.end - 1]
         words, ids = list(page.words[first:last + 1]), list(range(first, last + 1))
     texts, boxes = [w.text for w in words], [w.box for w in words]
+    if hit.chars:  # a part of a merged word
+        a, b = hit.chars
+        boxes[0] = _trim(boxes[0], len(texts[0]), a, len(texts[0]) - b)
+        texts[0] = texts[0][a:b]
     lead = _edge(texts[0], value, leading=True)
     if lead:
         boxes[0] = _trim(boxes[0], len(texts[0]), lead, 0)

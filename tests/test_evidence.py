@@ -468,3 +468,16 @@ def test_a_value_wrapped_in_a_column_is_followed_across_the_other_columns_words(
     found = find_evidence({"payment_terms": "payable within thirty days of receipt"}, schema, [page])["payment_terms"]
     assert found.match == "exact" and found.quote == "payable within thirty days of receipt"
     assert found.box[2] < 0.5  # the left column only
+
+
+def test_values_inside_words_ocr_merged_are_found_as_parts_of_them() -> None:
+    page = [Word("MadridSpain", (0.35, 0.1, 0.46, 0.11)), Word("NIFESB98765432", (0.1, 0.2, 0.24, 0.21)),
+            Word("Madridejos", (0.1, 0.3, 0.2, 0.31))]
+    record = {"buyer": {"name": "Iberia Solar S.L.", "tax_id": "ESB98765432",
+                        "address": {"street": None, "city": "Madrid", "postal_code": None, "country": "ES"}}}
+    found = find_evidence(record, SCHEMAS["invoice"], [page])
+    assert (found["buyer.address.city"].quote, found["buyer.address.country"].quote) == ("Madrid", "Spain")
+    assert found["buyer.address.city"].box == pytest.approx((0.35, 0.1, 0.41, 0.11))
+    assert found["buyer.tax_id"].quote == "ESB98765432" and found["buyer.tax_id"].match == "fuzzy"
+    only_a_longer_word = find_evidence(record, SCHEMAS["invoice"], [page[2:]])
+    assert only_a_longer_word["buyer.address.city"].match == "none"  # "Madridejos" is another town
