@@ -49,11 +49,12 @@ occurrences than there are leaves with the same value (mostly: found nothing)
                          OCR: consecutive words whose joined letters and digits, after the digit
                          repair, equal the value's (4+ characters) or have a similarity >= 0.9 to
                          them (6+ characters); then fuzzy text.
-    text                 the value's token sequence over consecutive words. A governing law also
-                         as its jurisdiction is named in de, fr, es ("Germany" -> "Bundesrepublik
-                         Deutschland", "droit allemand", "legislación alemana"), and preferably
-                         where a law word is among the four tokens before it (a country named in
-                         an address is not the governing law). Then fuzzy text.
+    text                 the value's token sequence over consecutive words. A governing law first
+                         where a law word is among it or the six tokens before it (a country named
+                         in an address is not the governing law): the value ("the laws of the State
+                         of New York"), else its jurisdiction as de, fr, es name it ("Germany" ->
+                         "Bundesrepublik Deutschland", "droit allemand", "legislación alemana");
+                         then any of those anywhere. Then fuzzy text.
 
 Fuzzy text (OCR: 0/O and 1/l confusions, dropped accents, split or merged words)
     Anchors are the value's two longest tokens; a page token is a hit for an anchor when their
@@ -88,9 +89,9 @@ One occurrence per leaf (a value printed several times)
        horizontal gap between the boxes, dy 0 on a shared line, else the distance between their
        centres (vertical steps weigh five-fold: an object's fields share a line or a block);
     5. reading order: the page, then the words' order on it (the text layer's or the OCR's).
-    Finally, leaves with the same value, fields of one object (a unit price equal to the amount)
-    or the same field of a list's items (two identical lines), take their places in reading
-    order in record order.
+    Finally, fields of one object with the same value take their places in reading order in
+    record order (a unit price equal to the amount: the left one is the unit price). Identical
+    lines need nothing more: each line's first leaf takes the first occurrence not yet taken.
 """
 
 from __future__ import annotations
@@ -696,7 +697,8 @@ JURISDICTION_NAMES = {
     "Germany": ("Bundesrepublik Deutschland", "deutsches Recht", "deutschem Recht", "droit allemand",
                 "legislación alemana", "derecho alemán", "ley alemana"),
     "England and Wales": ("England und Wales", "englisches Recht", "Angleterre et pays de Galles", "droit anglais",
-                          "Inglaterra y Gales", "legislación inglesa", "derecho inglés"),
+                          "legislación de Inglaterra y Gales", "Inglaterra y Gales", "legislación inglesa",
+                          "derecho inglés"),
     "Scotland": ("Schottland", "Écosse", "droit écossais", "Escocia"),
     "France": ("Französischen Republik", "französisches Recht", "droit français", "legislación francesa",
                "derecho francés"),
@@ -718,14 +720,16 @@ JURISDICTION_NAMES = {
                 "Bélgica", "derecho belga"),
     "Luxembourg": ("Luxemburg", "droit luxembourgeois", "Luxemburgo"),
     "Mexico": ("United Mexican States", "Vereinigten Mexikanischen Staaten", "Mexiko", "droit mexicain", "Mexique",
-               "Estados Unidos Mexicanos", "México", "legislación mexicana"),
-    "New York": ("State of New York", "Bundesstaates New York", "l'État de New York", "Estado de Nueva York",
-                 "Nueva York"),
+               "legislación de los Estados Unidos Mexicanos", "Estados Unidos Mexicanos", "México",
+               "legislación mexicana"),
+    "New York": ("State of New York", "Bundesstaates New York", "l'État de New York",
+                 "legislación del Estado de Nueva York", "Estado de Nueva York", "Nueva York"),
     "Washington": ("State of Washington", "Bundesstaates Washington", "l'État de Washington",
-                   "Estado de Washington"),
+                   "legislación del Estado de Washington", "Estado de Washington"),
     "California": ("State of California", "Bundesstaates Kalifornien", "l'État de Californie",
-                   "Estado de California"),
-    "Delaware": ("State of Delaware", "Bundesstaates Delaware", "l'État du Delaware", "Estado de Delaware"),
+                   "legislación del Estado de California", "Estado de California"),
+    "Delaware": ("State of Delaware", "Bundesstaates Delaware", "l'État du Delaware",
+                 "legislación del Estado de Delaware", "Estado de Delaware"),
 }
 
 _IDENTIFIER_NAME = re.compile(r"(^|_)(number|no|nr|id|iban|bic|swift|postal_code|zip|postcode|purchase_order|"
@@ -901,10 +905,14 @@ def _until(need: int, *steps: Callable[[], list[_Hit]]) -> list[_Hit]:
 def _text(doc: _Document, leaf: _Leaf, need: int = 1) -> tuple[list[_Hit], str]:
     value = str(leaf.value)
     renderings = [tokens(value)]
-    if leaf.name in LAW_FIELDS:
+    if leaf.name in LAW_FIELDS:  # the value where a law is named, else its names in other languages there
         key = next((k for k in JURISDICTION_NAMES if norm(k) == norm(value)), None)
-        alternatives = [*JURISDICTION_NAMES.get(key, ()), *_country_names(value)]
-        renderings += [tokens(name) for name in alternatives]
+        alternatives = [tokens(name) for name in (*JURISDICTION_NAMES.get(key, ()), *_country_names(value))]
+        for group in ([tokens(value)], alternatives):
+            hits = [hit for hit in _exact(doc, [r for r in group if r]) if _after_law_word(doc, hit)]
+            if hits:
+                return hits, ""
+        renderings += alternatives
     renderings = [r for r in renderings if r]
     if not renderings:
         return [], "empty value"
@@ -916,8 +924,6 @@ def _text(doc: _Document, leaf: _Leaf, need: int = 1) -> tuple[list[_Hit], str]:
 
     hits = _until(need, lambda: _exact(doc, renderings), fuzzy,
                   lambda: [hit for r in renderings for hit in _inside_words(doc, compact("".join(r)), anywhere=False)])
-    if hits and leaf.name in LAW_FIELDS:
-        hits = [hit for hit in hits if _after_law_word(doc, hit)] or hits
     if hits:
         return hits, ""
     if best[0]:
@@ -930,10 +936,10 @@ LAW_WORDS = frozenset(norm(w) for w in "law laws governed recht rechts droit loi
                       "legge diritto".split())
 
 
-def _after_law_word(doc: _Document, hit: _Hit, reach: int = 4) -> bool:
-    """Whether a law word is among a hit's tokens or the `reach` tokens before it ("the laws of Germany",
-    "dem Recht der Bundesrepublik Deutschland", "droit allemand"): a country named elsewhere (an address,
-    a register) is not its governing law."""
+def _after_law_word(doc: _Document, hit: _Hit, reach: int = 6) -> bool:
+    """Whether a law word is among a hit's tokens or the `reach` tokens before it ("the laws of the State of
+    New York", "dem Recht der Bundesrepublik Deutschland", "droit allemand"): a country named elsewhere (an
+    address, a register) is not its governing law."""
     toks = doc.pages[hit.page].tokens
     return any(t in LAW_WORDS for t in toks[max(0, hit.start - reach):hit.end])
 
@@ -1117,15 +1123,13 @@ def _small_number(leaf: _Leaf) -> bool:
 
 
 def _same_values_in_reading_order(leaves: list[_Leaf], chosen: dict[str, _Place]) -> None:
-    """Leaves with the same value, fields of one object or the same field of a list's items, take their
-    chosen occurrences in reading order in record order."""
-    within: dict[tuple, list[_Leaf]] = defaultdict(list)  # fields of one object
-    across: dict[tuple, list[_Leaf]] = defaultdict(list)  # the same field of a list's items
+    """Fields of one object with the same value take their chosen places in reading order in record order
+    (a unit price equal to the amount: the left one is the unit price)."""
+    groups: dict[tuple, list[_Leaf]] = defaultdict(list)
     for leaf in leaves:
         if leaf.path in chosen:
-            within[(leaf.parents[0], leaf.kind, str(leaf.value))].append(leaf)
-            across[(re.sub(r"\[\d+\]", "[]", leaf.path), str(leaf.value))].append(leaf)
-    for group in [*within.values(), *across.values()]:
+            groups[(leaf.parents[0], leaf.kind, str(leaf.value))].append(leaf)
+    for group in groups.values():
         if len(group) < 2:
             continue
         spots = sorted((chosen[leaf.path] for leaf in group), key=cmp_to_key(_reading_order))
