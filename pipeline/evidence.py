@@ -73,22 +73,25 @@ One occurrence per leaf (a value printed several times)
     1. not already quoted for another leaf (a zero-tax invoice's total is not its subtotal's row);
     2. not inside a longer candidate of another leaf ("30" inside the payment terms "within 30
        days of the invoice date" is not the renewal notice);
-    3. the higher score;
-    4. the smaller distance to its siblings, for the leaves of an object (a line item, an address,
-       a party, a signatory) once another leaf of that object is settled: the sum of its
-       distances to the others, to the chosen place of those settled and to the nearest candidate
-       of those not (a quantity "1" is the one in its line item's row, not a position number). The
-       record's own fields (invoice number, dates, totals, title) and an object's first leaf skip
-       this step and take their first occurrence: the one a reader cites (the details block before
-       the payment request, the letterhead before the footer). Small numbers (integers under 1000)
-       among the record's fields, which any page holds, go by the words between them and the
-       fields settled before them (each as a share of 50 words, at most 1; 1 on another page): the
-       "30" days' notice next to the term's end date, not the one in an audit clause. A number of
-       months or days is preferably one followed by a month or day word.
-       The distance between two places is dx + 5 dy, capped at 1 (1 on another page): dx the
-       horizontal gap between the boxes, dy 0 on a shared line, else the distance between their
-       centres (vertical steps weigh five-fold: an object's fields share a line or a block);
-    5. reading order: the page, then the words' order on it (the text layer's or the OCR's).
+    3. the smaller cost: 1 - score plus its distance to its siblings (so an exact match beats a
+       fuzzy one unless the fuzzy one is that much nearer its siblings); the distance alone for a
+       value several leaves share, since which copy OCR misread says nothing about whose it is
+       (the seller's and the buyer's country, two identical lines);
+    4. reading order: the page, then the words' order on it (the text layer's or the OCR's).
+    Siblings: for the leaves of an object (a line item, an address, a party, a signatory) once
+    another leaf of that object is settled, the sum of the distances to the others, to the chosen
+    place of those settled and to the nearest candidate of those not (a quantity "1" is the one in
+    its line item's row, not a position number). The record's own fields (invoice number, dates,
+    totals, title) and an object's first leaf have none and so take their first occurrence: the
+    one a reader cites (the details block before the payment request, the letterhead before the
+    footer). Small numbers among the record's fields (integers under 1000), which any page holds,
+    go by the words between them and the fields settled before them (each as a share of 50 words,
+    at most 1; 1 on another page): the "30" days' notice next to the term's end date, not the one
+    in an audit clause; and a number of months or days is preferably one followed by a month or
+    day word.
+    Distance between two places: dx + 5 dy, capped at 1 (1 on another page), dx the horizontal gap
+    between the boxes, dy 0 on a shared line, else the distance between their centres (vertical
+    steps weigh five-fold: an object's fields share a line or a block).
     Finally, fields of one object with the same value take their places in reading order in
     record order (a unit price equal to the amount: the left one is the unit price). Identical
     lines need nothing more: each line's first leaf takes the first occurrence not yet taken.
@@ -1082,6 +1085,7 @@ def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _
     members: dict[str, list[str]] = defaultdict(list)  # object -> its own leaves' paths (not nested ones)
     for leaf in leaves:
         members[leaf.parents[0]].append(leaf.path)
+    shared = Counter((leaf.kind, str(leaf.value)) for leaf in leaves)
     covers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)  # word -> (leaf, words) of candidates
     for path, options in places.items():
         for o in options:
@@ -1108,8 +1112,10 @@ def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _
             return (sum(distance(o, s) for s in settled)
                     + sum(min(distance(o, s) for s in others) for others in unsettled))
 
-        best = min(options, key=lambda o: (bool(o.ids & taken), enclosed(o, leaf.path), -round(o.hit.score, 2),
-                                           spread(o), o.order))
+        # A value several leaves share is handed out by place alone: which copy OCR misread says nothing.
+        weight = 1.0 if shared[(leaf.kind, str(leaf.value))] == 1 else 0.0
+        best = min(options, key=lambda o: (bool(o.ids & taken), enclosed(o, leaf.path),
+                                           round(spread(o) + weight * (1 - o.hit.score), 6), o.order))
         chosen[leaf.path] = best
         taken |= best.ids
     _same_values_in_reading_order(leaves, chosen)
