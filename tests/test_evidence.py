@@ -481,3 +481,17 @@ def test_values_inside_words_ocr_merged_are_found_as_parts_of_them() -> None:
     assert found["buyer.tax_id"].quote == "ESB98765432" and found["buyer.tax_id"].match == "fuzzy"
     only_a_longer_word = find_evidence(record, SCHEMAS["invoice"], [page[2:]])
     assert only_a_longer_word["buyer.address.city"].match == "none"  # "Madridejos" is another town
+
+
+def test_a_shared_value_misread_once_goes_to_the_leaf_beside_it() -> None:
+    """The seller's and the buyer's country are both Spain; OCR misread the seller's: each still gets its own."""
+    page = (line("Calle Mayor 1", 0.10) + line("28001 Valencia", 0.12) + line("Spaim", 0.14)
+            + line("Calle de Alcalá 145", 0.30) + line("28009 Madrid", 0.32) + line("Spain", 0.34))
+    address = {"type": "object", "properties": {key: {"type": "string"} for key in ("street", "city", "postal_code")}
+               | {"country": {"type": "string", "pattern": "^[A-Z]{2}$"}}}
+    schema = {"type": "object", "properties": {"seller": address, "buyer": address}}
+    record = {"seller": {"street": "Calle Mayor 1", "city": "Valencia", "postal_code": "28001", "country": "ES"},
+              "buyer": {"street": "Calle de Alcalá 145", "city": "Madrid", "postal_code": "28009", "country": "ES"}}
+    found = find_evidence(record, schema, [page])
+    assert (found["seller.country"].quote, found["seller.country"].match) == ("Spaim", "fuzzy")
+    assert (found["buyer.country"].quote, found["buyer.country"].match) == ("Spain", "exact")
