@@ -33,8 +33,11 @@ Prints per variant, engine and size: pages, CPU ms per page (the engine's own pr
 children, robust to other jobs on the machine; one thread each, as render workers run one per
 core), word recall (share of the true words found, normalised, in reading order: the longest common
 subsequence of both pages' words sorted into lines top to bottom, left to right), the character
-error rate of the page text in that order, and the words the engine read that the page does not
-have (extra, per true word); then totals and the ratios between engines. Render time per size is
+error rate of the page text in that order, the words the engine read that the page does not
+have (extra, per true word) and the characters of text it read per page (what the page would
+offer the model as its text layer; roughly four characters a token) and the pages the renderer
+left in the wrong quarter turn (``pipeline.orientation``'s error, which OCR inherits: an upside-down
+page reads as nothing); then totals and the ratios between engines. Render time per size is
 printed too: a larger render for OCR costs it on top."""
 
 from __future__ import annotations
@@ -59,11 +62,12 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.render import RenderOptions, render_document  # noqa: E402
-from pipeline.samples import CONTRACT_LAYOUTS, INVOICE_LAYOUTS, LANGUAGES  # noqa: E402
+from pipeline.samples import CONTRACT_LAYOUTS, INVOICE_LAYOUTS, LANGUAGES, SCAN_VARIANTS  # noqa: E402
 from pipeline.samples.contracts import render_contract_pdf  # noqa: E402
 from pipeline.samples.files import degrade  # noqa: E402
 from pipeline.samples.invoices import render_invoice_pdf  # noqa: E402
 from pipeline.samples.records import contract_record, invoice_record  # noqa: E402
+from pipeline.samples.scans import scan_pdf_with_truth  # noqa: E402
 
 VARIANTS = ("scan", "scan_rot90", "scan_skew", "scan_blur", "scan_jpeg", "scan_noisy", "scan_100dpi", "scan_75dpi",
             "photo", "tiff")
@@ -80,6 +84,7 @@ class TruePage:
     data: bytes  # the delivered document
     index: int
     words: list[TextBox]  # the born-digital page's words
+    rotation: int = 0  # the clockwise quarter turn that makes the delivered page upright
 
 
 @dataclass
@@ -91,11 +96,14 @@ class Tally:
     found: int = 0
     extra: int = 0
     chars: int = 0
+    read_chars: int = 0  # the read words joined by spaces: what the page offers the model as text
     char_errors: int = 0
+    turned_wrong: int = 0  # pages the renderer left in the wrong orientation
     failures: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
-        for name in ("pages", "cpu", "wall", "true_words", "found", "extra", "chars", "char_errors"):
+        for name in ("pages", "cpu", "wall", "true_words", "found", "extra", "chars", "read_chars", "char_errors",
+                     "turned_wrong"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures += other.failures
 
@@ -214,11 +222,16 @@ def generate(variants: list[str], docs: int, pages: int, seed: int) -> list[True
             else:
                 pdf = render_contract_pdf(contract_record(rng, None, language),
                                           contract_layouts[(i // 2) % len(contract_layouts)], language)
-            data, _ = degrade(pdf, variant, rng)
+            if variant in SCAN_VARIANTS:  # the same bytes as degrade(), and how each sheet lay
+                data, lays = scan_pdf_with_truth(pdf, rng, SCAN_VARIANTS[variant])
+                turns = [(360 - lay.rotation) % 360 for lay in lays]
+            else:  # photos are upright once EXIF is applied, the TIFF is straight
+                data, _ = degrade(pdf, variant, rng)
+                turns = [0] * 1000
             with pymupdf.open(stream=pdf, filetype="pdf") as doc:
                 count = 1 if variant.startswith("photo") else min(pages, doc.page_count)  # a photo shows page 1
                 for index in range(count):
-                    out.append(TruePage(variant, language, data, index, true_words(doc[index])))
+                    out.append(TruePage(variant, language, data, index, true_words(doc[index]), turns[index]))
     return out
 
 
@@ -227,9 +240,12 @@ def true_words(page: pymupdf.Page) -> list[TextBox]:
     return [(w[4], (w[0] / width, w[1] / height, w[2] / width, w[3] / height)) for w in page.get_text("words")]
 
 
-def render_sizes(pages: list[TruePage], sizes: list[str]) -> tuple[dict[tuple[int, str], Image.Image], dict[str, float]]:
-    """Each page as the pipeline renders it at each size, and the render CPU seconds per page per size."""
+def render_sizes(pages: list[TruePage], sizes: list[str]
+                 ) -> tuple[dict[tuple[int, str], Image.Image], dict[str, float], set[tuple[int, str]]]:
+    """Each page as the pipeline renders it at each size, the render CPU seconds per page per size,
+    and the pages it turned the wrong way (pipeline.orientation's doing, not OCR's)."""
     images: dict[tuple[int, str], Image.Image] = {}
+    turned_wrong: set[tuple[int, str]] = set()
     seconds: dict[str, float] = {}
     by_document: dict[int, list[int]] = {}
     for n, page in enumerate(pages):
@@ -243,12 +259,14 @@ def render_sizes(pages: list[TruePage], sizes: list[str]) -> tuple[dict[tuple[in
             rendered_pages += len(rendered.pages)
             for n in members:
                 image = rendered.pages[pages[n].index].image
+                if rendered.pages[pages[n].index].rotation != pages[n].rotation:
+                    turned_wrong.add((n, size))
                 if factor:
                     image = image.resize((round(image.width * float(factor)), round(image.height * float(factor))),
                                          Image.Resampling.LANCZOS)
                 images[n, size] = image
         seconds[size] = (time.process_time() - start) / rendered_pages
-    return images, seconds
+    return images, seconds, turned_wrong
 
 
 # --- scoring -----------------------------------------------------------------------------------
@@ -314,7 +332,7 @@ def score(truth: list[TextBox], read: list[TextBox]) -> Tally:
     found = common_subsequence(expected, got)
     text, ocr_text = " ".join(expected), " ".join(got)
     return Tally(true_words=len(expected), found=found, extra=len(got) - found, chars=len(text),
-                 char_errors=edit_distance(text, ocr_text))
+                 read_chars=len(" ".join(word for word, _ in read)), char_errors=edit_distance(text, ocr_text))
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -324,8 +342,8 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def measure(pages: list[TruePage], images: dict[tuple[int, str], Image.Image], sizes: list[str],
-            found: dict[str, Engine], languages: str) -> dict[tuple[str, str], dict[str, Tally]]:
+def measure(pages: list[TruePage], images: dict[tuple[int, str], Image.Image], turned_wrong: set[tuple[int, str]],
+            sizes: list[str], found: dict[str, Engine], languages: str) -> dict[tuple[str, str], dict[str, Tally]]:
     tallies: dict[tuple[str, str], dict[str, Tally]] = {}
     for n, page in enumerate(pages):  # engines take turns page by page: other load hits all alike
         langs = "+".join(TESSERACT_LANGUAGES.values()) if languages == "all" else TESSERACT_LANGUAGES[page.language]
@@ -339,14 +357,14 @@ def measure(pages: list[TruePage], images: dict[tuple[int, str], Image.Image], s
                     read, failure = [], [f"{page.variant} page {page.index + 1}: {type(exc).__name__}: {exc}"]
                 tally = score(page.words, read)
                 tally.pages, tally.cpu, tally.wall = 1, cpu_seconds() - cpu, time.perf_counter() - wall
-                tally.failures = failure
+                tally.failures, tally.turned_wrong = failure, (n, size) in turned_wrong
                 tallies.setdefault((name, size), {}).setdefault(page.variant, Tally()).add(tally)
     return tallies
 
 
 def report(tallies: dict[tuple[str, str], dict[str, Tally]], variants: list[str], render: dict[str, float]) -> None:
     print(f"{'variant':<12} {'engine':<11} {'size':>6} {'pages':>5} {'cpu ms/page':>11} {'wall ms':>8} "
-          f"{'recall':>7} {'CER':>6} {'extra':>6}")
+          f"{'recall':>7} {'CER':>6} {'extra':>6} {'chars':>6} {'turned':>6}")
     totals: dict[tuple[str, str], Tally] = {}
     for variant in [*variants, "all"]:
         for key, by_variant in tallies.items():
@@ -377,7 +395,8 @@ def _row(variant: str, key: tuple[str, str], tally: Tally) -> None:
     pages = max(1, tally.pages)
     print(f"{variant:<12} {key[0]:<11} {key[1]:>6} {tally.pages:>5} {1000 * tally.cpu / pages:>11.0f} "
           f"{1000 * tally.wall / pages:>8.0f} {tally.found / max(1, tally.true_words):>7.3f} "
-          f"{tally.char_errors / max(1, tally.chars):>6.3f} {tally.extra / max(1, tally.true_words):>6.3f}")
+          f"{tally.char_errors / max(1, tally.chars):>6.3f} {tally.extra / max(1, tally.true_words):>6.3f} "
+          f"{tally.read_chars / pages:>6.0f} {tally.turned_wrong:>6}")
 
 
 def main() -> None:
@@ -397,10 +416,10 @@ def main() -> None:
     variants = [v for v in args.variants.split(",") if v]
     pages = generate(variants, args.docs, args.pages, args.seed)
     sizes = args.sizes.split(",")
-    images, render = render_sizes(pages, sizes)
+    images, render, turned_wrong = render_sizes(pages, sizes)
     print(f"{len(pages)} pages ({args.docs} documents per variant, at most {args.pages} pages each), "
           f"languages {args.languages}, prepared in {time.perf_counter() - start:.0f} s")
-    report(measure(pages, images, sizes, found, args.languages), variants, render)
+    report(measure(pages, images, turned_wrong, sizes, found, args.languages), variants, render)
     print(f"total {time.perf_counter() - start:.0f} s")
 
 
