@@ -29,7 +29,7 @@ occurrences than there are leaves with the same value (mostly: found nothing)
                          repair (o/O -> 0, l/I/| -> 1, S -> 5, B -> 8 in tokens that are mostly
                          digits); then spelt-out forms with equal numbers and month names of
                          similarity >= 0.7. A digit is never guessed (28 April is not 29 April).
-    number               (type number/integer, `x-arrow-type` decimal, or a numeric `pattern`)
+    number               (type number/integer, `x-arrow-type` decimal, or a `pattern` with a point)
                          4870.05 as 4870.05, 4,870.05, 4.870,05, 4 870,05, 4'870.05, 4870,05; one
                          decimal also as two (7.5 -> 7,50), an integer also with .00; only when
                          none of those is printed, without the trailing zeros it has (120000.00 ->
@@ -831,9 +831,9 @@ def _kind(value: Any, node: dict, name: str) -> str:
     if node.get("format") == "date" or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
                                         and key.endswith("date")):
         return "date"
-    if (isinstance(value, (int, float)) or types & {"number", "integer"}
-            or str(node.get("x-arrow-type", "")).startswith("decimal")
-            or (pattern and re.search(r"\[0-9\]|\\d", pattern) and not re.search(r"[A-Za-z]-[A-Za-z]", pattern))):
+    decimal_pattern = "\\." in pattern and not re.search(r"[A-Za-z]-[A-Za-z]", pattern)  # digits and a point
+    if (isinstance(value, (int, float)) or types & {"number", "integer"} or decimal_pattern
+            or str(node.get("x-arrow-type", "")).startswith("decimal")):
         return "number" if _decimal(value) is not None else "text"
     if pattern.strip("^$") in ("[A-Z]{3}",) or key in ("currency", "currency_code"):
         return "currency"
