@@ -1086,16 +1086,7 @@ def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _
     for leaf in leaves:
         members[leaf.parents[0]].append(leaf.path)
     shared = Counter((leaf.kind, str(leaf.value)) for leaf in leaves)
-    covers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)  # word -> (leaf, words) of candidates
-    for path, options in places.items():
-        for o in options:
-            for word in o.ids:
-                covers[word].append((path, len(o.ids)))
-
-    def enclosed(o: _Place, path: str) -> bool:
-        """Inside a longer candidate of another leaf: "30" in the payment terms "within 30 days of ..."."""
-        return any(other != path and size > len(o.ids) for word in o.ids for other, size in covers[word])
-
+    covers = _covers(places)
     for leaf in leaves:
         options = places[leaf.path]
         if not options:
@@ -1103,23 +1094,46 @@ def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _
         siblings = [p for p in members[leaf.parents[0]] if p != leaf.path]
         settled = [chosen[p] for p in siblings if p in chosen]
         unsettled = [places[p] for p in siblings if p not in chosen and places[p]]
-
-        def spread(o: _Place) -> float:
-            if not leaf.parents[0]:  # the record's own fields: their first occurrence, small numbers aside
-                return sum(words_apart(o, s) for s in settled) if _small_number(leaf) else 0.0
-            if not settled:  # an object's first leaf: its first occurrence
-                return 0.0
-            return (sum(distance(o, s) for s in settled)
-                    + sum(min(distance(o, s) for s in others) for others in unsettled))
-
         # A value several leaves share is handed out by place alone: which copy OCR misread says nothing.
         weight = 1.0 if shared[(leaf.kind, str(leaf.value))] == 1 else 0.0
-        best = min(options, key=lambda o: (bool(o.ids & taken), enclosed(o, leaf.path),
-                                           round(spread(o) + weight * (1 - o.hit.score), 6), o.order))
+
+        def rank(o: _Place) -> tuple:
+            cost = _spread(leaf, o, settled, unsettled) + weight * (1 - o.hit.score)
+            return bool(o.ids & taken), _enclosed(o, leaf.path, covers), round(cost, 6), o.order
+
+        best = min(options, key=rank)
         chosen[leaf.path] = best
         taken |= best.ids
     _same_values_in_reading_order(leaves, chosen)
     return chosen
+
+
+Covers = dict[tuple[int, int], list[tuple[str, int]]]
+
+
+def _covers(places: dict[str, list[_Place]]) -> Covers:
+    """For each word, the leaves with a candidate over it and that candidate's length in words."""
+    covers: Covers = defaultdict(list)
+    for path, options in places.items():
+        for o in options:
+            for word in o.ids:
+                covers[word].append((path, len(o.ids)))
+    return covers
+
+
+def _enclosed(o: _Place, path: str, covers: Covers) -> bool:
+    """Inside a longer candidate of another leaf: "30" in the payment terms "within 30 days of ..."."""
+    return any(other != path and size > len(o.ids) for word in o.ids for other, size in covers.get(word, ()))
+
+
+def _spread(leaf: _Leaf, o: _Place, settled: list[_Place], unsettled: list[list[_Place]]) -> float:
+    """A candidate's distance to its siblings (see the module docstring): 0 for the record's own fields and
+    an object's first leaf, which take their first occurrence; words apart for small top-level numbers."""
+    if not leaf.parents[0]:
+        return sum(words_apart(o, s) for s in settled) if _small_number(leaf) else 0.0
+    if not settled:
+        return 0.0
+    return sum(distance(o, s) for s in settled) + sum(min(distance(o, s) for s in others) for others in unsettled)
 
 
 def _small_number(leaf: _Leaf) -> bool:
