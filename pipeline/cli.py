@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .calibration import Calibration
 from .classify import choose_schema
 from .config import Settings
 from .runner import Progress as RunProgress
@@ -99,6 +100,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     schema = choose_schema(args.schema, args.schema_dir)  # fail on a bad schema before loading a model
+    if settings.calibration:
+        try:
+            Calibration.load(settings.calibration)  # and on a bad calibration file
+        except (OSError, ValueError) as exc:
+            console.print(f"[red]error:[/red] --calibration: {exc}")
+            return 2
     engine = create_engine(settings, verbose=args.verbose)
     try:
         if console.is_terminal:
@@ -129,7 +136,8 @@ def print_summary(summary: RunSummary) -> None:
     rows = [
         ("documents", summary.documents), ("  skipped (already committed)", summary.skipped),
         ("pages", summary.pages), ("results", summary.results),
-        ("  with business-rule flags", summary.flagged), ("errors", sum(summary.errors.values())),
+        ("  with business-rule flags", summary.flagged), ("  needing review", summary.needs_review),
+        ("errors", sum(summary.errors.values())),
         *[(f"  {kind}", n) for kind, n in sorted(summary.errors.items())],
         *[(f"routed to {name}", n) for name, n in sorted(summary.routed.items())],
         ("prompt tokens", summary.prompt_tokens), ("output tokens", summary.output_tokens),

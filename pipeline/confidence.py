@@ -363,23 +363,27 @@ def combine(p_model: float | None, evidence: str | None, flags: int, attempts: i
 
 def field_scores(text: str | None, token_logprobs: Sequence[tuple[str, float]] | None, record: Any,
                  evidence: Mapping[str, EvidenceLike | str] | None = None, flags: Sequence[str] = (),
-                 attempts: int = 1, calibration: Callable[[float], float] | None = None) -> dict[str, FieldScore]:
+                 attempts: int = 1, calibration: Callable[[float], float] | None = None,
+                 p_models: Mapping[str, float] | None = None) -> dict[str, FieldScore]:
     """Every leaf of ``record`` with its confidence and what it was made of.
 
     ``text`` and ``token_logprobs`` are the answer ``record`` was parsed from and its tokens
     (``Generation.text`` and ``.token_logprobs``); either may be None (a merged record, a server
     without log-probabilities). ``evidence`` is per leaf path (``Evidence`` or its ``match``),
     ``flags`` the record's flags, ``attempts`` the attempts the document used, ``calibration``
-    a map from raw score to probability (``calibration.Calibration``)."""
+    a map from raw score to probability (``calibration.Calibration``). ``p_models`` gives the
+    model's probability per leaf instead, for a record that no single answer spelled (windows
+    merged: see ``trust.py``)."""
     leaves = leaf_values(record)
     model = value_logprobs(text, token_logprobs) if text is not None and token_logprobs else {}
+    given = p_models or {}
     naming: dict[str, list[str]] = {leaf: [] for leaf in leaves}
     for flag in flags:
         for leaf in fields_named(flag, leaves):
             naming[leaf].append(flag)
     scores: dict[str, FieldScore] = {}
     for path, value in leaves.items():
-        p_model = model[path].probability if path in model else None
+        p_model = model[path].probability if path in model else given.get(path)
         match = _evidence_match(evidence, path, value)
         raw = combine(p_model, match, len(naming[path]), attempts)
         confidence = min(max(float(calibration(raw)), 0.0), 1.0) if calibration is not None else raw

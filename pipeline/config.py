@@ -81,6 +81,9 @@ class Settings(BaseSettings):
                                                      "clause cut at a window's edge is read whole in one of them.")
     upright: bool = Field(True, description="Detect and undo the quarter turns and skew of pages without a text "
                                             "layer (scans, photos) before the model sees them.")
+    ocr: bool = Field(True, description="Read the words of pages without a text layer (RapidOCR): where "
+                                        "evidence on scans and photos is found.")
+    ocr_text_layer: bool = Field(False, description="Also give a scan's OCR text to the model as its text layer.")
     max_file_mb: float = Field(200.0, gt=0, description="Bytes per input file, in MiB.")
     max_image_pixels: int = Field(100_000_000, description="Pixels per source image (decompression bombs).")
     include_text_layer: bool = Field(True, description="Send the PDF text layer with the page images.")
@@ -103,6 +106,12 @@ class Settings(BaseSettings):
                                               "requests stream into the engine across windows.")
     progress_seconds: float = Field(60.0, gt=0, description="Seconds between progress lines when the output is not "
                                                             "a terminal (cron, Kubernetes, Prefect workers).")
+
+    # Trust
+    review_threshold: float = Field(0.5, ge=0, le=1, description="A field whose confidence is below this puts "
+                                                                 "its document up for review (needs_review).")
+    calibration: str | None = Field(None, description="Calibration file written by `docintel calibrate`: maps raw "
+                                                      "field scores to probabilities.")
 
     # Output and storage
     reprocess: bool = Field(False, description="Extract documents again that are already committed for this "

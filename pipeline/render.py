@@ -3,7 +3,9 @@ text layer. PDFs go through PyMuPDF (or PDFium, the permissively licensed and, o
 faster alternative), PNG/JPEG/TIFF (multi-frame included) through Pillow.
 
 Pages without a text layer (scans, photos) are turned upright and straightened
-(:mod:`pipeline.orientation`) unless ``RenderOptions.upright`` is off; each page records what was done.
+(:mod:`pipeline.orientation`) unless ``RenderOptions.upright`` is off, each page recording what
+was done, and their words are read by OCR (:mod:`pipeline.ocr`, ``RenderOptions.ocr``); a PDF
+page's words come from its text layer. Evidence is found in those words (:mod:`pipeline.evidence`).
 
 Failures are values: :func:`render_document` returns a :class:`RenderFailure` with a reason,
 never raises. PyMuPDF is not thread-safe, so the runner calls this in worker processes."""
@@ -23,8 +25,10 @@ from dataclasses import dataclass, field, replace
 import pymupdf
 from PIL import Image, ImageOps, ImageSequence
 
-from . import orientation
+from . import ocr, orientation
+from .evidence import page_words
 from .storage import FileTooLarge, S3Options, StorageError, read_bytes
+from .words import Word
 
 # Gemma 4 image processor: 16 px patches pooled 3x3, so one soft token covers 48x48 pixels.
 PIXELS_PER_SOFT_TOKEN = (16 * 3) ** 2
@@ -42,11 +46,13 @@ class RenderOptions:
     renderer: str = "pymupdf"  # or "pdfium"
     dpi: int | None = None
     max_side_px: int = 2048
-    max_pages: int = 50
+    max_pages: int = 500
     max_file_bytes: int = 200 * 2**20
     max_image_pixels: int = 100_000_000
     fallback: bool = True  # try the other PDF engine when the configured one fails (False: compare engines)
     upright: bool = True  # turn and straighten pages without a text layer (see pipeline.orientation)
+    ocr: bool = False  # read the words of pages without a text layer (pipeline.ocr); Settings turns it on
+    ocr_text_layer: bool = False  # and give them to the model as the page's text layer
 
     @property
     def target_pixels(self) -> int:
@@ -64,6 +70,9 @@ class Page:
     rotation: int = 0
     skew: float = 0.0
     orientation: str = ""
+    # The page's words with their boxes (0-1 of the page image): the text layer's, or OCR's on
+    # a page without one; what evidence is found in (pipeline.evidence).
+    words: list[Word] = field(default_factory=list)
 
 
 @dataclass
@@ -220,7 +229,7 @@ class _MuPdf(_PdfEngine):
             scale = fit_scale(page.rect.width, page.rect.height, options, units_per_inch=72)
             pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False, colorspace=pymupdf.csRGB)
             image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-            return Page(image=image, text=page.get_text("text"), renderer=self.name)
+            return Page(image=image, text=page.get_text("text"), renderer=self.name, words=page_words(page))
         except Exception as exc:
             _raise_memory_error(exc)
             raise
@@ -310,8 +319,8 @@ def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
         pages = []
         for index in range(main.page_count):
             page = _render_page(main, backups, engines, index, options)
-            pages.append(_upright(page, options, lambda larger, name=page.renderer, index=index:
-                                  _engine(engines, name).render(index, larger).image))
+            pages.append(_read_scan(page, options, lambda larger, name=page.renderer, index=index:
+                                    _engine(engines, name).render(index, larger).image))
         return pages
 
 
@@ -366,7 +375,7 @@ def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
             for frame in ImageSequence.Iterator(source):
                 _check_pixels(frame.size, options)  # each frame: a later one may be the bomb
                 page = Page(image=_fit_image(frame, options), renderer="pillow")
-                pages.append(_upright(page, options, lambda larger, frame=frame: _fit_image(frame, larger)))
+                pages.append(_read_scan(page, options, lambda larger, frame=frame: _fit_image(frame, larger)))
             return pages
         except (_Reject, MemoryError):
             raise
@@ -392,24 +401,33 @@ def _fit_image(frame: Image.Image, options: RenderOptions) -> Image.Image:
     return image
 
 
-def _upright(page: Page, options: RenderOptions, redraw: Callable[[RenderOptions], Image.Image]) -> Page:
-    """The page turned upright and straightened when it has no text layer (a scan or a photo);
-    born-digital pages are drawn upright. A detection failure leaves the page as it is.
+def _read_scan(page: Page, options: RenderOptions, redraw: Callable[[RenderOptions], Image.Image]) -> Page:
+    """A page without a text layer (a scan or a photo) turned upright and straightened, and its
+    words read by OCR; born-digital pages are drawn upright and have their words. A detection or
+    OCR failure leaves the page as it is.
 
     A page drawn for a small image-token budget (70 or 140 tokens) is too coarse to read the
-    shape of its lines: the turn is measured on the page drawn again (``redraw``) at the size
-    detection is tuned for, and applied to the page as drawn."""
-    if not options.upright or page.text.strip():
+    shape of its lines, or its words: both are read on the page drawn again (``redraw``) at the
+    size they are tuned for (OCR's is the larger), and the turn found is applied to the page as
+    drawn. Word boxes are fractions of the page, so they hold for both sizes."""
+    if page.text.strip() or not (options.upright or options.ocr):
         return page
-    measure_on = page.image
-    if page.image.width * page.image.height < 0.8 * orientation.DETECT_PIXELS:
-        larger = replace(options, dpi=None, max_soft_tokens=orientation.DETECT_PIXELS // PIXELS_PER_SOFT_TOKEN)
+    wanted = ocr.OCR_PIXELS if options.ocr else orientation.DETECT_PIXELS
+    original = large = page.image
+    if page.image.width * page.image.height < 0.8 * wanted:
+        larger = replace(options, dpi=None, max_soft_tokens=wanted // PIXELS_PER_SOFT_TOKEN)
         try:
-            measure_on = redraw(larger)
+            large = redraw(larger)
         except MemoryError:
             raise
-        except Exception:  # detect on the page as drawn then: coarser, but no reason to fail it
+        except Exception:  # read the page as drawn then: coarser, but no reason to fail it
             pass
-    page.image, correction = orientation.upright(page.image, measure_on)
-    page.rotation, page.skew, page.orientation = correction.rotation, correction.skew, correction.method
+    if options.upright:
+        page.image, correction = orientation.upright(page.image, large)
+        page.rotation, page.skew, page.orientation = correction.rotation, correction.skew, correction.method
+        large = page.image if large is original else orientation.apply(large, correction)
+    if options.ocr:
+        page.words = ocr.ocr_words(large)
+        if options.ocr_text_layer:
+            page.text = ocr.ocr_text(page.words)
     return page

@@ -45,6 +45,7 @@ from .config import Settings
 from .dataset import Run, commit_run, done_documents, job_fingerprint, start_run
 from .engines import Engine, Generation, GenerationRequest
 from .hardware import resolve
+from .calibration import Calibration
 from .merge import WindowRecord, merge_windows
 from .prompt import PROMPT_VERSION, build_messages
 from .render import RenderedDocument, RenderFailure, RenderOptions, Skipped
@@ -53,6 +54,7 @@ from .schemas import DocumentSchema
 from .sink import ErrorRow, ParquetSink, ResultRow
 from .sources import discover, normalise
 from .storage import S3Options, Store
+from .trust import Assessment, Reading, assess, window_support
 from .validate import Validation, validate_answer, validate_record
 from .windows import halves, over_context, page_costs, plan_windows, window_schema
 
@@ -72,6 +74,7 @@ class RunSummary:
     pages: int = 0
     results: int = 0
     flagged: int = 0
+    needs_review: int = 0  # results a person should look at (trust.py)
     errors: Counter[str] = field(default_factory=Counter)
     prompt_tokens: int = 0
     output_tokens: int = 0
@@ -88,7 +91,7 @@ class RunSummary:
 
     def add(self, window: RunSummary) -> None:
         """Add one window's counts."""
-        for name in ("skipped", "pages", "results", "flagged", "prompt_tokens", "output_tokens"):
+        for name in ("skipped", "pages", "results", "flagged", "needs_review", "prompt_tokens", "output_tokens"):
             setattr(self, name, getattr(self, name) + getattr(window, name))
         self.errors.update(window.errors)
 
@@ -121,7 +124,7 @@ def render_options(settings: Settings) -> RenderOptions:
         max_soft_tokens=settings.max_soft_tokens, renderer=settings.renderer, dpi=settings.dpi,
         max_side_px=settings.max_side_px, max_pages=settings.max_pages,
         max_file_bytes=int(settings.max_file_mb * 2**20), max_image_pixels=settings.max_image_pixels,
-        upright=settings.upright,
+        upright=settings.upright, ocr=settings.ocr, ocr_text_layer=settings.ocr_text_layer,
     )
 
 
@@ -243,6 +246,7 @@ class Batch:
         self._counts = self._empty_counts()  # of the finished rows not yet written
         self._clock: float | None = None  # perf_counter of the last stream step, once streaming
         self._window_schemas: dict[str, DocumentSchema] = {}
+        self._calibration = Calibration.load(settings.calibration) if settings.calibration else None
 
     def _route(self, job: list[str], name: str, version: str, schema: DocumentSchema | None) -> _Route:
         settings = self.settings
@@ -478,10 +482,15 @@ class Batch:
                                      last_answer=None if engine else last.last.text))
             return
         check = good[0].check
+        words = [page.words for page in p.doc.pages]
+        readings = [Reading(r.check.record, r.last.text, r.last.token_logprobs, r.pages)
+                    for r in good if r.check is not None and r.check.record is not None and r.last is not None]
         if len(p.requests) > 1:
-            merged = merge_windows([WindowRecord(r.pages.start + 1, r.pages.stop, r.check.record)
-                                    for r in good if r.check is not None and r.check.record is not None],
-                                   p.schema.schema)
+            # Where windows disagree, the value with the most support wins: its confidence,
+            # with the evidence found on the window's own pages.
+            merged = merge_windows([WindowRecord(r.pages.start + 1, r.pages.stop, r.record,
+                                                 window_support(r, p.schema.schema, words, self._calibration))
+                                    for r in readings], p.schema.schema)
             check = validate_record(merged.record, p.schema)
             if not check.ok:
                 self._failed(p, ErrorRow(p.doc.sha256, p.source, "merge", check.error_type or "", check.message,
@@ -492,7 +501,11 @@ class Batch:
                 f"window_failed: pages {r.pages.start + 1}-{r.pages.stop}: {r.check.error_type}: {r.check.message}"
                 for r in p.requests if r not in good and r.check is not None]
         assert check is not None and check.record is not None
-        route.results.append(_result_row(p, check))
+        attempts = max(r.attempts for r in p.requests)
+        trust = assess(check.record, p.schema.schema, words, readings, check.flags, attempts,
+                       self.settings.review_threshold, self._calibration)
+        route.results.append(_result_row(p, check, trust))
+        self._counts.needs_review += trust.needs_review
         self._counts.results += 1
         self._counts.flagged += bool(check.flags)
         self._ended(p)
@@ -557,7 +570,7 @@ def _label(schema: DocumentSchema | SchemaChoice) -> str:
     return f"{schema.name}@{schema.version}"
 
 
-def _result_row(p: _Pending, check: Validation) -> ResultRow:
+def _result_row(p: _Pending, check: Validation, trust: Assessment) -> ResultRow:
     assert check.record is not None
     finals = [r.last for r in p.requests if r.last is not None]
     return ResultRow(
@@ -568,6 +581,7 @@ def _result_row(p: _Pending, check: Validation) -> ResultRow:
         engine_seconds=time.perf_counter() - p.submitted, extracted_at=_now(), windows=len(p.requests),
         classified_as=p.classified_as, corrections=[{"page": number, "rotation": page.rotation, "skew": page.skew}
                      for number, page in enumerate(p.doc.pages, 1) if page.rotation or page.skew],
+        fields=trust.fields, needs_review=trust.needs_review, review_reasons=trust.reasons,
     )
 
 

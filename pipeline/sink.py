@@ -47,6 +47,9 @@ class ResultRow:
     windows: int = 1  # requests the record was read in (page windows, merged)
     corrections: list[dict[str, Any]] = field(default_factory=list)  # pages turned or deskewed before reading
     classified_as: str | None = None  # --schema auto: the kind the classifier named
+    fields: list[dict[str, Any]] = field(default_factory=list)  # per leaf: value, evidence, confidence (trust.py)
+    needs_review: bool = False
+    review_reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +80,19 @@ CORRECTION = pa.struct([pa.field("page", pa.int32()), pa.field("rotation", pa.in
                         pa.field("skew", pa.float32())])
 
 
+# One leaf of the record with its evidence and confidence (long form: see trust.py for why).
+FIELD = pa.struct([
+    pa.field("path", pa.string()),  # seller.name, line_items[0].amount
+    pa.field("value", pa.string()),  # the value as text (numbers and booleans as JSON)
+    pa.field("confidence", pa.float32()),
+    pa.field("page", pa.int32()),  # where it is printed, from 1
+    pa.field("quote", pa.string()),  # as printed
+    pa.field("box", pa.struct([pa.field(n, pa.float32()) for n in ("x0", "y0", "x1", "y1")])),  # 0-1 of the page
+    pa.field("match", pa.string()),  # exact, fuzzy, none
+    pa.field("reason", pa.string()),  # for none: why
+])
+
+
 def results_schema(record_type: pa.DataType) -> pa.Schema:
     return pa.schema([
         pa.field("document_id", pa.string(), nullable=False),
@@ -96,6 +112,9 @@ def results_schema(record_type: pa.DataType) -> pa.Schema:
         pa.field("windows", pa.int32()),
         pa.field("corrections", pa.list_(CORRECTION)),
         pa.field("classified_as", pa.string()),
+        pa.field("needs_review", pa.bool_()),
+        pa.field("review_reasons", pa.list_(pa.string())),
+        pa.field("fields", pa.list_(FIELD)),
     ])
 
 
