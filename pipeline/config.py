@@ -90,8 +90,9 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(60_000, description="Text-layer characters per document sent to the model.")
     render_workers: int | None = Field(None, ge=1, description="Render processes (PyMuPDF is not thread-safe); "
                                                                "default from the CPU count.")
-    render_timeout: float = Field(120.0, gt=0, description="Seconds one document may take to read and render; "
-                                                           "past that it is an error row render_timeout.")
+    render_timeout: float = Field(120.0, gt=0, description="Seconds a document may take to read and render one "
+                                                           "page (10 times that in all); past that it is an error "
+                                                           "row render_timeout.")
     render_memory_mb: int = Field(4096, ge=1024, description="Address space of a render worker, in MiB; a document "
                                                             "that needs more is an error row render_out_of_memory.")
 

@@ -111,10 +111,10 @@ class Skipped:
     sha256: str
 
 
-def render_source(uri: str, options: RenderOptions, s3: S3Options = S3Options(),
-                  skip: frozenset[str] = frozenset()) -> RenderedDocument | RenderFailure | Skipped:
+def render_source(uri: str, options: RenderOptions, s3: S3Options = S3Options(), skip: frozenset[str] = frozenset(),
+                  on_page: Callable[[], None] | None = None) -> RenderedDocument | RenderFailure | Skipped:
     """Read (local path, file:// or s3:// URI), identify (SHA-256) and render one document,
-    unless its identity is in ``skip``. Never raises."""
+    unless its identity is in ``skip``; ``on_page`` is called as each page is done. Never raises."""
     start = time.perf_counter()
     try:
         data = read_bytes(uri, s3, max_bytes=options.max_file_bytes)
@@ -125,12 +125,14 @@ def render_source(uri: str, options: RenderOptions, s3: S3Options = S3Options(),
     sha = hashlib.sha256(data).hexdigest()
     if sha in skip:
         return Skipped(sha)
-    return render_document(data, options, start, sha)
+    return render_document(data, options, start, sha, on_page)
 
 
-def render_document(data: bytes, options: RenderOptions, start: float | None = None,
-                    sha: str | None = None) -> RenderedDocument | RenderFailure:
-    """Render a document held in memory. Never raises: bad input becomes a RenderFailure."""
+def render_document(data: bytes, options: RenderOptions, start: float | None = None, sha: str | None = None,
+                    on_page: Callable[[], None] | None = None) -> RenderedDocument | RenderFailure:
+    """Render a document held in memory; ``on_page`` is called as each page is done (the render
+    pool's sign of progress). Never raises: bad input becomes a RenderFailure."""
+    on_page = on_page or (lambda: None)
     start = time.perf_counter() if start is None else start
     sha = sha or hashlib.sha256(data).hexdigest()
     try:
@@ -139,11 +141,11 @@ def render_document(data: bytes, options: RenderOptions, start: float | None = N
         if len(data) > options.max_file_bytes:
             raise _Reject("file_too_large", f"{len(data)} bytes, over the cap of {options.max_file_bytes}")
         if data.startswith(IMAGE_MAGIC):
-            kind, pages = "image", _render_image(data, options)
+            kind, pages = "image", _render_image(data, options, on_page)
         elif (header := data.find(PDF_HEADER, 0, PDF_HEADER_SEARCH + len(PDF_HEADER) - 1)) >= 0:
             # Bytes before the header (a mail gateway's MIME lines, a scanner's preamble) were
             # added after the file was written, so its offsets count from the header: cut them.
-            kind, pages = "pdf", _render_pdf(data[header:] if header else data, options)
+            kind, pages = "pdf", _render_pdf(data[header:] if header else data, options, on_page)
         else:
             raise _Reject("unsupported_format", f"not a PDF, PNG, JPEG or TIFF (starts with {data[:8]!r})")
     except _Reject as exc:
@@ -305,7 +307,7 @@ class _Engines:
         return engine
 
 
-def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
+def _render_pdf(data: bytes, options: RenderOptions, on_page: Callable[[], None]) -> list[Page]:
     """Render with the configured engine, falling back to the other one for the whole document
     when the first cannot open it or finds no pages, and page by page when it fails on a page."""
     with contextlib.ExitStack() as stack:
@@ -321,6 +323,7 @@ def _render_pdf(data: bytes, options: RenderOptions) -> list[Page]:
             page = _render_page(main, backups, engines, index, options)
             pages.append(_read_scan(page, options, lambda larger, name=page.renderer, index=index:
                                     _engine(engines, name).render(index, larger).image))
+            on_page()
         return pages
 
 
@@ -354,7 +357,7 @@ def _render_page(main: _PdfEngine, backups: list[str], engines: _Engines, index:
     raise _Reject("render_failed", failed)
 
 
-def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
+def _render_image(data: bytes, options: RenderOptions, on_page: Callable[[], None]) -> list[Page]:
     try:
         with warnings.catch_warnings():
             # The pixel cap below is ours (options.max_image_pixels), checked from the header
@@ -376,6 +379,7 @@ def _render_image(data: bytes, options: RenderOptions) -> list[Page]:
                 _check_pixels(frame.size, options)  # each frame: a later one may be the bomb
                 page = Page(image=_fit_image(frame, options), renderer="pillow")
                 pages.append(_read_scan(page, options, lambda larger, frame=frame: _fit_image(frame, larger)))
+                on_page()
             return pages
         except (_Reject, MemoryError):
             raise

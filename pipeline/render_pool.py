@@ -2,8 +2,9 @@
 
 Each worker renders one document at a time (:func:`pipeline.render.render_source`) under an
 address-space limit (``RLIMIT_AS``). A supervisor thread hands documents to idle workers and
-watches them: a document past its wall-clock limit has its worker killed and becomes
-``render_timeout``; a worker that dies (the kernel's OOM killer, a segfault in a renderer) fails
+watches them: a document that finishes no page within ``render_timeout`` (workers report each
+page done: a long scan read by OCR may take minutes, a stall none), or takes ``DOCUMENT_TIMEOUTS``
+of them in all, has its worker killed and becomes ``render_timeout``; a worker that dies (the kernel's OOM killer, a segfault in a renderer) fails
 only the document it was rendering, as ``render_out_of_memory`` (SIGKILL, or SIGABRT under a
 memory limit: PDFium's way of failing an allocation) or ``render_crashed`` (any other signal or
 exit). Either way a fresh worker takes its place and every other document
@@ -25,6 +26,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -39,6 +41,8 @@ Rendered = RenderedDocument | RenderFailure | Skipped
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _READY = "ready"
+_PAGE = "page"  # a worker finished a page of its document: progress
+DOCUMENT_TIMEOUTS = 10  # a document may take this many render_timeouts in all, however many pages it has
 _HEADROOM = 64 * 2**20  # bytes a worker must be able to allocate under its limit to start at all
 _STARTUP_FAILURES = 3  # workers in a row that die before they are ready: the pool cannot work
 
@@ -67,7 +71,7 @@ def _worker_main(conn: Connection, parent_pid: int, options: RenderOptions, s3: 
             uri = conn.recv()
         except (EOFError, OSError):  # the parent closed the pipe or is gone
             return
-        result = _render(uri, options, s3, skip, memory_bytes)
+        result = _render(uri, options, s3, skip, memory_bytes, on_page=lambda: conn.send(_PAGE))
         try:
             conn.send(result)
         except MemoryError:  # pickling the pages for the trip back can exceed the limit too
@@ -76,9 +80,9 @@ def _worker_main(conn: Connection, parent_pid: int, options: RenderOptions, s3: 
 
 
 def _render(uri: str, options: RenderOptions, s3: S3Options, skip: frozenset[str],
-            memory_bytes: int | None) -> Rendered:
+            memory_bytes: int | None, on_page: Callable[[], None]) -> Rendered:
     try:
-        return render_source(uri, options, s3, skip=skip)
+        return render_source(uri, options, s3, skip=skip, on_page=on_page)
     except MemoryError:  # render_document catches its own; reading the file can run out too
         return _out_of_memory("reading the document", memory_bytes)
 
@@ -97,6 +101,11 @@ class _Job:
     uri: str
     future: Future
     started: float = 0.0
+    progress: float = 0.0  # when its last page was done (or it started)
+
+    def deadline(self, timeout: float) -> float:
+        """render_timeout without a page done, or DOCUMENT_TIMEOUTS of them in all."""
+        return min(self.progress + timeout, self.started + DOCUMENT_TIMEOUTS * timeout)
 
 
 @dataclass
@@ -220,7 +229,7 @@ class RenderPool:
                 job = self._next_job()
             if job is None:
                 return
-            job.started = time.monotonic()
+            job.started = job.progress = time.monotonic()
             try:
                 worker.conn.send(job.uri)
             except OSError:  # the worker just died; _collect sees its sentinel and fails the job
@@ -235,8 +244,8 @@ class RenderPool:
         return None
 
     def _next_deadline(self, workers: list[_Worker]) -> float | None:
-        starts = [w.job.started for w in workers if w.job is not None]
-        return max(0.0, min(starts) + self._timeout - time.monotonic()) if starts else None
+        deadlines = [w.job.deadline(self._timeout) for w in workers if w.job is not None]
+        return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
 
     def _collect(self, worker: _Worker, ready: list) -> str | None:
         """What happened to ``worker``: None (still busy or idle), "ready", "done" (a result was
@@ -249,6 +258,10 @@ class RenderPool:
             if message == _READY:
                 worker.ready = True
                 return _READY
+            if message == _PAGE:
+                if worker.job is not None:
+                    worker.job.progress = time.monotonic()
+                return None
             if isinstance(message, str):  # the worker's reason why it cannot start
                 self._break(message)
                 return "died"
@@ -259,9 +272,10 @@ class RenderPool:
             worker.process.join()
             self._finish(worker, self._death(worker.process.exitcode))
             return "died"
-        if worker.job is not None and time.monotonic() - worker.job.started > self._timeout:
-            self._finish(worker, RenderFailure("render_timeout", f"rendering took longer than the limit of "
-                                                                 f"{self._timeout:g} s (render_timeout)"))
+        if worker.job is not None and time.monotonic() > worker.job.deadline(self._timeout):
+            self._finish(worker, RenderFailure("render_timeout", f"rendering a page took longer than the limit of "
+                                                                 f"{self._timeout:g} s, or the document longer than "
+                                                                 f"{DOCUMENT_TIMEOUTS} times that (render_timeout)"))
             return "timeout"
         return None
 

@@ -22,7 +22,6 @@ from pipeline.samples.records import invoice_record
 from pipeline.samples.scans import scan_pdf
 from pipeline.words import Word
 
-pytest.importorskip("rapidocr", reason="the OCR engine is not installed (pip install rapidocr onnxruntime)")
 
 PUNCTUATION = ".,:;!?()[]\"'«»„“”‘’"
 

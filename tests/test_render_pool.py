@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import psutil
@@ -182,3 +183,14 @@ def test_workers_die_with_their_parent_even_on_sigkill(docs: dict[str, str]) -> 
                  "the workers to die", seconds=30)
     finally:
         parent.kill()
+
+
+def test_a_page_done_extends_the_deadline_up_to_the_documents_cap() -> None:
+    from pipeline.render_pool import DOCUMENT_TIMEOUTS, _Job
+
+    job = _Job("doc.pdf", Future(), started=100.0, progress=100.0)
+    assert job.deadline(10.0) == 110.0  # no page done: one render_timeout
+    job.progress = 150.0  # a long scan read by OCR, a page every few seconds
+    assert job.deadline(10.0) == 160.0
+    job.progress = 100.0 + DOCUMENT_TIMEOUTS * 10.0 - 1  # however many pages: capped in all
+    assert job.deadline(10.0) == 100.0 + DOCUMENT_TIMEOUTS * 10.0
