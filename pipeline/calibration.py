@@ -133,13 +133,3 @@ def expected_calibration_error(pairs: Sequence[Pair], bins: int = 10) -> float:
         raise ValueError("no (confidence, correct) pairs")
     table = reliability_table(pairs, bins)
     return sum(b.count * abs(b.accuracy - b.mean_confidence) for b in table if b.count) / len(pairs)
-
-
-def reliability_markdown(pairs: Sequence[Pair], bins: int = 10) -> str:
-    """The reliability table and the ECE as Markdown, for ``docintel eval`` reports."""
-    lines = ["| confidence | values | mean confidence | accuracy |", "|---|---:|---:|---:|"]
-    for b in reliability_table(pairs, bins):
-        shown = ("–", "–") if not b.count else (f"{b.mean_confidence:.3f}", f"{b.accuracy:.3f}")
-        lines.append(f"| {b.lower:.1f}–{b.upper:.1f} | {b.count} | {shown[0]} | {shown[1]} |")
-    lines.append(f"\nExpected calibration error: {expected_calibration_error(pairs, bins):.4f} ({len(pairs)} values)")
-    return "\n".join(lines)

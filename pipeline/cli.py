@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .calibration import Calibration
+from .calibration import Calibration, expected_calibration_error, fit_isotonic
 from .classify import choose_schema
 from .config import Settings
 from .runner import Progress as RunProgress
@@ -54,6 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     score.add_argument("--results", required=True, help="the output folder of `docintel run` (its --out)")
     score.add_argument("--report", help="Markdown report path (default: RESULTS/evaluations/<time>.md)")
     score.add_argument("--parquet", help="Parquet path for trends (default: RESULTS/evaluations/<time>.parquet)")
+
+    calibrate = commands.add_parser("calibrate", help="fit the field-confidence calibration on labelled documents")
+    calibrate.add_argument("--truth", required=True, help="folder of truth files (searched recursively)")
+    calibrate.add_argument("--results", required=True, help="the output folder of `docintel run` (its --out)")
+    calibrate.add_argument("--out", help="calibration file to write (default: RESULTS/calibration.json); runs "
+                                         "load it with --calibration FILE")
 
     tiny = commands.add_parser("tiny-model", help="build the tiny random-weight Gemma 4 checkpoint for CPU")
     tiny.add_argument("path")
@@ -167,6 +173,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+
+    evaluation = evaluate(Path(args.truth), Path(args.results))
+    pairs = evaluation.confidence
+    if not pairs:
+        console.print("[red]error:[/red] no extracted value with a confidence is labelled: run docintel on the "
+                      "documents of --truth first")
+        return 2
+    runs = [evaluation.run_info(schema) for schema in evaluation.schemas]
+    calibration = fit_isotonic(pairs, model=next((r.model for r in runs if r.model), ""),
+                               prompt_version=next((r.prompt_version for r in runs if r.prompt_version), ""))
+    out = calibration.save(Path(args.out or Path(args.results) / "calibration.json"))
+    after = [(calibration(confidence), correct) for confidence, correct in pairs]
+    print(f"fitted on {len(pairs)} values ({calibration.positives} right); expected calibration error "
+          f"{expected_calibration_error(pairs):.4f} before, {expected_calibration_error(after):.4f} after "
+          f"(on the same values)\nwrote {out}; runs use it with --calibration {out}")
+    return 0
+
+
 def print_evaluation(evaluation: Evaluation) -> None:
     console = report_console()
     for text_table in evaluation.tables():
@@ -200,7 +226,8 @@ def cmd_samples(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "eval": cmd_eval, "tiny-model": cmd_tiny_model, "samples": cmd_samples}
+COMMANDS = {"run": cmd_run, "eval": cmd_eval, "calibrate": cmd_calibrate, "tiny-model": cmd_tiny_model,
+            "samples": cmd_samples}
 
 if __name__ == "__main__":  # vLLM's CPU engine spawns processes that re-import __main__
     sys.exit(main())

@@ -174,6 +174,28 @@ def leaf_paths(node: Field, path: str = "") -> list[str]:
     return [path]
 
 
+def leaf_key(root: Field, path: str, value: Any, record: Mapping[str, Any]) -> str | None:
+    """The normalised form of one leaf value of ``record`` at ``path`` (``line_items[3].amount``
+    or ``line_items[].amount``), as the comparisons hold it; None when the schema has no such leaf
+    or the value is absent."""
+    node: Field | None = root
+    for name in re.sub(r"\[\d*\]", ".[]", path).split("."):
+        if node is None:
+            return None
+        if name == "[]":
+            node = node.item
+        elif name:
+            node = dict(node.properties).get(name)
+    normalised = None if node is None else _normalise(node, value, _currency(record))
+    return None if normalised is None else _canonical(normalised)
+
+
+def tp_keys(score: RecordScore) -> Counter[tuple[str, str]]:
+    """(field, normalised value) of every true positive, with multiplicity: which predicted
+    values were right."""
+    return Counter((c.field, _canonical(c.predicted)) for c in score.comparisons if c.outcome == "tp")
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 

@@ -11,7 +11,6 @@ from pipeline.calibration import (
     Calibration,
     expected_calibration_error,
     fit_isotonic,
-    reliability_markdown,
     reliability_table,
 )
 
@@ -104,8 +103,6 @@ def test_reliability_table_and_error() -> None:
     # |0 - 0.05| * 10 + |0.95 - 0.975| * 20, over 30 values
     assert expected_calibration_error(pairs) == pytest.approx((0.5 + 0.5) / 30)
     assert expected_calibration_error([(0.7, True)] * 7 + [(0.7, False)] * 3) == pytest.approx(0.0)
-    text = reliability_markdown(pairs)
-    assert "| 0.9–1.0 | 20 | 0.975 | 0.950 |" in text and "Expected calibration error: 0.0333" in text
 
 
 def test_fit_needs_data() -> None:

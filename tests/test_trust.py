@@ -101,3 +101,37 @@ def test_the_readmes_review_queries_run_on_the_columns(cpu_settings, tmp_path: P
                           f"UNNEST(fields) AS t(f) WHERE source LIKE '%doc2.pdf' AND f.path = 'invoice_number'").fetchall()
     assert evidence == [("invoice_number", records[0]["invoice_number"], 1, records[0]["invoice_number"],
                          pytest.approx(evidence[0][4]), "exact")]
+
+
+def test_calibrate_fits_on_labelled_results_and_runs_load_it(cpu_settings, tmp_path: Path, capsys) -> None:
+    from pipeline.calibration import Calibration
+    from pipeline.cli import main
+
+    docs, truth_dir, out = tmp_path / "docs", tmp_path / "truth", tmp_path / "out"
+    docs.mkdir(), truth_dir.mkdir()
+    answers = {}
+    for seed in range(4):  # two answered with the truth, two with some values wrong
+        sample = invoice_sample(random.Random(seed), "letterhead", "en")
+        (docs / f"doc{seed}.pdf").write_bytes(sample.data)
+        (truth_dir / f"doc{seed}.json").write_text(json.dumps(sample.truth()))
+        wrong = {**sample.record, "total": "987654.32", "invoice_number": "X-0", "issue_date": "1999-01-01"}
+        answers[sample.record["invoice_number"]] = sample.record if seed % 2 else wrong
+
+    def answer(request):
+        text = json.dumps([p.get("text", "") for p in request.messages[0]["content"]])
+        return next(a for number, a in answers.items() if number in text)
+
+    run_batch([docs], load_schema("invoice"), out, cpu_settings, TruthEngine(answer))
+    assert main(["eval", "--truth", str(truth_dir), "--results", str(out)]) == 0
+    assert "Reliability of field confidence" in capsys.readouterr().out
+    assert main(["calibrate", "--truth", str(truth_dir), "--results", str(out), "--out", str(tmp_path / "c.json")]) == 0
+    calibration = Calibration.load(tmp_path / "c.json")
+    assert calibration.samples > 40 and 0 < calibration.positives < calibration.samples
+    assert "before" in capsys.readouterr().out
+    # A run with the calibration gives calibrated confidences: values of the fitted map.
+    settings = cpu_settings.model_copy(update={"calibration": str(tmp_path / "c.json"), "reprocess": True})
+    run_batch([docs], load_schema("invoice"), tmp_path / "again", settings, TruthEngine(answer))
+    fitted = set(calibration.ys)
+    confidences = [f["confidence"] for row in pq.read_table(tmp_path / "again" / "results").to_pylist()
+                   for f in row["fields"] if f["value"] is not None]
+    assert confidences and all(min(fitted) - 1e-6 <= c <= max(fitted) + 1e-6 for c in confidences)
