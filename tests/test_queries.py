@@ -22,8 +22,9 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
 
 
-def readme_queries(out: Path) -> list[str]:
-    section = README.read_text().split("### Queries", 1)[1]
+def readme_queries(out: Path, heading: str = "### Queries (") -> list[str]:
+    """The SQL blocks of the README section under ``heading`` (up to the next heading), on ``out``."""
+    section = re.split(r"\n#", README.read_text().split(heading, 1)[1], maxsplit=1)[0]
     return [q.replace("'out/", f"'{out}/") for q in re.findall(r"```sql\n(.*?)```", section, re.S)]
 
 

@@ -20,6 +20,7 @@ from pipeline.samples.evidence import box_as_read
 from pipeline.samples.files import invoice_sample
 from pipeline.schemas import load_schema
 from test_long_documents import TruthEngine
+from test_queries import readme_queries
 
 
 def iou(a, b) -> float:
@@ -90,17 +91,17 @@ def test_the_readmes_review_queries_run_on_the_columns(cpu_settings, tmp_path: P
               TruthEngine(lambda r, record=next(answers): record))
     run_batch([tmp_path / "doc3.pdf"], load_schema("invoice"), out, cpu_settings,
               TruthEngine(lambda r, record=next(answers): record))
-    results = f"read_parquet('{out}/results/**/*.parquet', hive_partitioning = true, union_by_name = true)"
-    review = duckdb.sql(f"SELECT source, review_reasons FROM {results} WHERE needs_review "
-                        f"AND run_date = current_date").fetchall()
-    assert [Path(s).name for s, _ in review if any(r.startswith("flag: total_mismatch") for r in _)] == ["doc3.pdf"]
-    low = duckdb.sql(f"SELECT source, f.path, f.confidence FROM {results}, UNNEST(fields) AS t(f) "
-                     f"WHERE f.confidence < 0.5 ORDER BY f.confidence").fetchall()
-    assert all(conf < 0.5 for _, _, conf in low) and any(path == "total" for _, path, _ in low)
-    evidence = duckdb.sql(f"SELECT f.path, f.value, f.page, f.quote, f.box.x0, f.match FROM {results}, "
-                          f"UNNEST(fields) AS t(f) WHERE source LIKE '%doc2.pdf' AND f.path = 'invoice_number'").fetchall()
-    assert evidence == [("invoice_number", records[0]["invoice_number"], 1, records[0]["invoice_number"],
-                         pytest.approx(evidence[0][4]), "exact")]
+    to_review, below, evidence_of = readme_queries(out, "### Queries a reviewer needs")
+    review = duckdb.sql(to_review).fetchall()
+    assert [Path(source).name for _, source, reasons in review
+            if any(r.startswith("flag: total_mismatch") for r in reasons)] == ["doc3.pdf"]
+    low = duckdb.sql(below).fetchall()
+    assert all(confidence < 0.5 for *_, confidence, _, _ in low)
+    assert ("doc3.pdf", "total") in {(Path(source).name, path) for _, source, path, *_ in low}
+    evidence = duckdb.sql(evidence_of.replace("%/invoice_digital.pdf", "%/doc2.pdf")).fetchall()
+    number = next(e for e in evidence if e[0] == "invoice_number")
+    assert number[1] == number[4] == records[0]["invoice_number"] and number[3] == 1 and number[6] == "exact"
+    assert set(number[5]) == {"x0", "y0", "x1", "y1"}
 
 
 def test_calibrate_fits_on_labelled_results_and_runs_load_it(cpu_settings, tmp_path: Path, capsys) -> None:
