@@ -34,6 +34,7 @@ from pipeline.config import Settings
 from pipeline.engines import create_engine
 from pipeline.evaluate import TextTable, evaluate
 from pipeline.classify import AUTO, SchemaChoice, choose_schema
+from pipeline.review import write_review
 from pipeline.runner import Batch, RunSummary, s3_options
 from pipeline.schemas import DocumentSchema
 from pipeline.sink import SinkError
@@ -176,11 +177,13 @@ def extract_documents(
              sum(summary.errors.values()), dict(summary.errors), summary.skipped, summary.pages_per_second,
              summary.manifest)
     scores = score(truth, output, document_schema.name)
-    publish_report(summary, engine_seconds, output, document_schema.name, scores)
+    review = write_review_report(output, summary, config)
+    publish_report(summary, engine_seconds, output, document_schema.name, scores, review)
     return {"run_id": summary.run_id, "documents": summary.documents, "skipped": summary.skipped,
             "pages": summary.pages, "results": summary.results, "flagged": summary.flagged,
             "errors": dict(summary.errors), "manifest": summary.manifest, "manifests": summary.manifests,
-            "routed": dict(summary.routed), "seconds": summary.seconds,
+            "routed": dict(summary.routed), "needs_review": summary.needs_review, "review": review,
+            "seconds": summary.seconds,
             "engine_seconds": engine_seconds}
 
 
@@ -234,13 +237,22 @@ def score(truth: str | None, output: str, schema_name: str) -> str | None:
     return evaluate_output(truth, output, schema_name)
 
 
+@task(name="write-review-report", **_RETRIES)
+def write_review_report(output: str, summary: RunSummary, settings: Settings) -> str:
+    """The static HTML review report of the run's rows (with --schema auto, of the latest row of
+    every document), beside the dataset; returns its URI."""
+    runs = summary.manifests or [summary.manifest]
+    return write_review(output, run_id=summary.run_id if len(runs) == 1 else None, s3=s3_options(settings))
+
+
 def publish_report(summary: RunSummary, engine_seconds: float, output: str, schema_name: str,
-                   scores: str | None) -> None:
-    """The run summary as a table artifact and a Markdown artifact (output location, scores)."""
+                   scores: str | None, review: str) -> None:
+    """The run summary as a table artifact and a Markdown artifact (output location, review
+    report, scores)."""
     key = "docintel-" + re.sub(r"[^a-z0-9]+", "-", schema_name.lower()).strip("-")
     create_table_artifact(table=summary_table(summary, engine_seconds), key=f"{key}-summary",
                           description=f"docintel run {summary.run_id}: {summary.schema}")
-    create_markdown_artifact(markdown=report_markdown(summary, output, schema_name, scores), key=f"{key}-report",
+    create_markdown_artifact(markdown=report_markdown(summary, output, schema_name, scores, review), key=f"{key}-report",
                              description=f"docintel run {summary.run_id}: output and accuracy")
 
 
@@ -249,6 +261,7 @@ def summary_table(summary: RunSummary, engine_seconds: float) -> list[dict[str, 
     figures: list[tuple[str, Any]] = [
         ("documents", summary.documents), ("skipped (already committed)", summary.skipped),
         ("pages", summary.pages), ("results", summary.results), ("flagged results", summary.flagged),
+        ("results needing review", summary.needs_review),
         ("errors", sum(summary.errors.values())),
         *((f"errors: {kind}", count) for kind, count in sorted(summary.errors.items())),
         ("prompt tokens", summary.prompt_tokens), ("output tokens", summary.output_tokens),
@@ -261,8 +274,8 @@ def summary_table(summary: RunSummary, engine_seconds: float) -> list[dict[str, 
     return [{"figure": name, "value": value} for name, value in figures]
 
 
-def report_markdown(summary: RunSummary, output: str, schema_name: str, scores: str | None) -> str:
-    """Where the run's rows are, its counts and, with truth, its accuracy."""
+def report_markdown(summary: RunSummary, output: str, schema_name: str, scores: str | None, review: str) -> str:
+    """Where the run's rows are, its counts, the review report and, with truth, its accuracy."""
     errors = ", ".join(f"{kind} {count}" for kind, count in sorted(summary.errors.items())) or "none"
     location = output if is_s3(output) else str(Path(output).expanduser().resolve())
     parts = [
@@ -275,9 +288,11 @@ def report_markdown(summary: RunSummary, output: str, schema_name: str, scores: 
             f"Rows are in `results/schema_name={schema_name}/` and `errors/schema_name={schema_name}/`, one "
             f"partition per run date."),
         f"Model `{summary.model}`{', resumed run' if summary.resumed else ''}: {summary.documents} documents, "
-        f"{summary.skipped} skipped as already committed, {summary.results} results ({summary.flagged} flagged), "
+        f"{summary.skipped} skipped as already committed, {summary.results} results ({summary.flagged} flagged, "
+        f"{summary.needs_review} needing review), "
         f"{sum(summary.errors.values())} errors ({errors}); {summary.pages} pages at "
         f"{summary.pages_per_second:.2f} pages/s.",
+        f"Review report (documents needing review first, with their pages and evidence): [{review}]({review})",
     ]
     if scores is not None:
         parts += ["## Accuracy", scores]

@@ -61,6 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     calibrate.add_argument("--out", help="calibration file to write (default: RESULTS/calibration.json); runs "
                                          "load it with --calibration FILE")
 
+    review = commands.add_parser("review", help="write the static HTML review report of an output dataset")
+    review.add_argument("out", help="the output folder or s3://bucket/prefix of `docintel run` (its --out)")
+    review.add_argument("--run", help="one committed run's rows (default: the latest row of every document)")
+    review.add_argument("--limit", type=int, default=200, help="documents shown with their pages, those needing "
+                                                               "review first")
+
     tiny = commands.add_parser("tiny-model", help="build the tiny random-weight Gemma 4 checkpoint for CPU")
     tiny.add_argument("path")
 
@@ -193,6 +199,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review import write_review
+    from .runner import s3_options
+
+    index = write_review(args.out, run_id=args.run, limit=args.limit, s3=s3_options(Settings()))
+    print(f"review report: {index}")
+    return 0
+
+
 def print_evaluation(evaluation: Evaluation) -> None:
     console = report_console()
     for text_table in evaluation.tables():
@@ -226,8 +241,8 @@ def cmd_samples(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "eval": cmd_eval, "calibrate": cmd_calibrate, "tiny-model": cmd_tiny_model,
-            "samples": cmd_samples}
+COMMANDS = {"run": cmd_run, "eval": cmd_eval, "calibrate": cmd_calibrate, "review": cmd_review,
+            "tiny-model": cmd_tiny_model, "samples": cmd_samples}
 
 if __name__ == "__main__":  # vLLM's CPU engine spawns processes that re-import __main__
     sys.exit(main())

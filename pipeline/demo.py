@@ -62,7 +62,17 @@ def main() -> int:
         engine.close()
     show_query()
     show_evaluation(gpu=torch.cuda.is_available())
+    show_review()
     return 0
+
+
+def show_review() -> None:
+    from .cli import report_console
+    from .review import write_review
+
+    index = write_review(str(OUT))
+    report_console().print(f"[bold]Review report[/] (docintel review {OUT}): documents needing review first, "
+                           f"each page with the evidence boxes and the field table. Open it in a browser:\n{index}")
 
 
 def show_query() -> None:
