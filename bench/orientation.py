@@ -21,8 +21,9 @@ scan variants, the photos and the TIFF, which must all stay at rotation 0. Metho
 Prints, per variant and method, the share of pages whose quarter turn is the true one (upright),
 the pages where the method left the turn as it lay for want of evidence (abstain), the skew error
 against the generator's drawn skew (mean and max degrees, over pages turned right whose skew is
-known: the photos' camera tilt is not recorded), and ms per page; then the totals and the time
-ratios. "n/a" where a method does not measure that."""
+known: the photos' camera tilt is not recorded), and ms per page, wall-clock and CPU (this
+process and its children: steadier on a shared machine); then the totals and the time ratios.
+"n/a" where a method does not measure that."""
 
 from __future__ import annotations
 
@@ -69,7 +70,23 @@ class TrueDocument:
     skews: list[float | None]
 
 
-Method = Callable[[TrueDocument], tuple[list[orientation.Correction], float]]  # corrections, seconds
+@dataclass
+class Clock:
+    """Wall-clock and CPU seconds (this process and its children, e.g. tesseract), from start."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    @staticmethod
+    def now() -> Clock:
+        children = os.times()  # in clock ticks (10 ms): fine for tesseract's hundreds
+        return Clock(time.perf_counter(), time.process_time() + children.children_user + children.children_system)
+
+    def since(self, start: Clock) -> Clock:
+        return Clock(self.wall - start.wall, self.cpu - start.cpu)
+
+
+Method = Callable[[TrueDocument], tuple[list[orientation.Correction], Clock]]  # corrections, time taken
 
 
 @dataclass
@@ -79,10 +96,12 @@ class Tally:
     abstained: int = 0
     skew_errors: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
-    def add(self, doc: TrueDocument, found: list[orientation.Correction], seconds: float) -> None:
+    def add(self, doc: TrueDocument, found: list[orientation.Correction], took: Clock) -> None:
         self.pages += len(found)
-        self.seconds += seconds
+        self.seconds += took.wall
+        self.cpu_seconds += took.cpu
         for correction, rotation, skew in zip(found, doc.rotations, doc.skews):
             self.upright += correction.rotation == rotation
             self.abstained += left_as_it_lies(correction)
@@ -95,6 +114,7 @@ class Tally:
         self.abstained += other.abstained
         self.skew_errors += other.skew_errors
         self.seconds += other.seconds
+        self.cpu_seconds += other.cpu_seconds
 
 
 def left_as_it_lies(found: orientation.Correction) -> bool:
@@ -138,23 +158,20 @@ def profile_method(tokens: int) -> Method:
     """docintel's render stage with upright on; the time it adds over upright off."""
     on, off = RenderOptions(max_soft_tokens=tokens), RenderOptions(max_soft_tokens=tokens, upright=False)
 
-    def best_of_two(options: RenderOptions) -> tuple[RenderedDocument, float]:
-        timings = []
+    def best_of_two(data: bytes, options: RenderOptions) -> tuple[RenderedDocument, Clock]:
+        tries = []
         for _ in range(2):
-            start = time.perf_counter()
-            doc = _render(doc_data, options)
-            timings.append(time.perf_counter() - start)
-        return doc, min(timings)
+            start = Clock.now()
+            doc = _render(data, options)
+            tries.append(Clock.now().since(start))
+        return doc, Clock(min(t.wall for t in tries), min(t.cpu for t in tries))
 
-    def run(doc: TrueDocument) -> tuple[list[orientation.Correction], float]:
-        nonlocal doc_data
-        doc_data = doc.data
-        rendered, seconds_on = best_of_two(on)
-        _, seconds_off = best_of_two(off)
+    def run(doc: TrueDocument) -> tuple[list[orientation.Correction], Clock]:
+        rendered, took_on = best_of_two(doc.data, on)
+        _, took_off = best_of_two(doc.data, off)
         found = [orientation.Correction(p.rotation, p.skew, p.orientation) for p in rendered.pages]
-        return found, max(0.0, seconds_on - seconds_off)
+        return found, Clock(max(0.0, took_on.wall - took_off.wall), max(0.0, took_on.cpu - took_off.cpu))
 
-    doc_data = b""
     return run
 
 
@@ -173,27 +190,28 @@ def tesseract_method(tokens: int) -> Method:
         # "Rotate" is the clockwise turn that makes the page upright (270 for scan_rot90).
         return orientation.Correction(int(fields["Rotate"]), method="tesseract")
 
-    def run(doc: TrueDocument) -> tuple[list[orientation.Correction], float]:
-        start = time.perf_counter()
+    def run(doc: TrueDocument) -> tuple[list[orientation.Correction], Clock]:
+        start = Clock.now()
         found = [osd(page.image) for page in _render(doc.data, options).pages]
-        return found, time.perf_counter() - start
+        return found, Clock.now().since(start)
     return run
 
 
-def deskew_method(doc: TrueDocument) -> tuple[list[orientation.Correction], float]:
+def deskew_method(doc: TrueDocument) -> tuple[list[orientation.Correction], Clock]:
     """The ``deskew`` package's angle (counter-clockwise degrees to turn) on each page after its
     true quarter turn: it measures skew only."""
     import numpy as np
     from deskew import determine_skew
 
-    found, seconds = [], 0.0
+    found, took = [], Clock()
     for image, rotation in zip(doc.images, doc.rotations):
         upright = np.asarray(orientation.apply(image, orientation.Correction(rotation=rotation)).convert("L"))
-        start = time.perf_counter()
+        start = Clock.now()
         angle = determine_skew(upright)
-        seconds += time.perf_counter() - start
+        spent = Clock.now().since(start)
+        took = Clock(took.wall + spent.wall, took.cpu + spent.cpu)
         found.append(orientation.Correction(rotation, 0.0 if angle is None else -float(angle), "deskew"))
-    return found, seconds
+    return found, took
 
 
 SKEW_ONLY, TURN_ONLY = {"deskew"}, {"tesseract"}
@@ -203,14 +221,14 @@ def measure(documents: list[TrueDocument], methods: dict[str, Method]) -> dict[s
     tallies: dict[str, dict[str, Tally]] = {name: {} for name in methods}
     for name, method in methods.items():
         for doc in documents:
-            found, seconds = method(doc)
-            tallies[name].setdefault(doc.variant, Tally()).add(doc, found, seconds)
+            found, took = method(doc)
+            tallies[name].setdefault(doc.variant, Tally()).add(doc, found, took)
     return tallies
 
 
 def report(tallies: dict[str, dict[str, Tally]]) -> None:
     print(f"{'variant':<13} {'method':<10} {'pages':>5} {'upright':>8} {'abstain':>7} "
-          f"{'skew err mean':>13} {'max':>6} {'ms/page':>8}")
+          f"{'skew err mean':>13} {'max':>6} {'ms/page':>8} {'cpu ms':>7}")
     totals: dict[str, Tally] = {}
     rotated: dict[str, Tally] = {}
     for variant in VARIANTS:
@@ -224,10 +242,9 @@ def report(tallies: dict[str, dict[str, Tally]]) -> None:
         for name, total in sums.items():
             _row(label, name, total)
     names = list(totals)
-    if len(names) > 1:
-        base = totals[names[0]].seconds / totals[names[0]].pages
-        for name in names[1:]:
-            print(f"time per page {name} / {names[0]}: {totals[name].seconds / totals[name].pages / base:.1f}x")
+    for name in names[1:]:
+        wall, cpu = (getattr(totals[name], f) / getattr(totals[names[0]], f) for f in ("seconds", "cpu_seconds"))
+        print(f"time per page {name} / {names[0]}: {wall:.1f}x wall-clock, {cpu:.1f}x CPU")
 
 
 def _row(variant: str, name: str, tally: Tally) -> None:
@@ -235,7 +252,7 @@ def _row(variant: str, name: str, tally: Tally) -> None:
     skew = f"{statistics.mean(errors):>13.2f} {max(errors):>6.2f}" if errors else f"{'n/a':>13} {'':>6}"
     upright = f"{'n/a':>8}" if name in SKEW_ONLY else f"{100 * tally.upright / tally.pages:>7.1f}%"
     print(f"{variant:<13} {name:<10} {tally.pages:>5} {upright} {tally.abstained:>7} {skew} "
-          f"{1000 * tally.seconds / tally.pages:>8.1f}", flush=True)
+          f"{1000 * tally.seconds / tally.pages:>8.1f} {1000 * tally.cpu_seconds / tally.pages:>7.1f}", flush=True)
 
 
 def main() -> None:

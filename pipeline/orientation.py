@@ -5,9 +5,11 @@ model reads turned text worse and grounds boxes in the wrong frame. Pages with a
 born-digital and drawn upright, so :mod:`pipeline.render` calls this only for image-only pages.
 
 The method is projection profiles of the page's ink (numpy and Pillow, no OCR engine), chosen by
-measurement against Tesseract's orientation detection (``bench/orientation.py``): as accurate on
-the generator's scans at the model's image size, where Tesseract needs a larger render, and
-some fifty times faster.
+measurement (``bench/orientation.py``, 572 pages of the generator's scans, photos and TIFFs): every
+page upright, skew within 0.2 degrees on the rotated and skewed scans, ~50 ms of CPU per page
+(detection ~25, the skew turn ~13), where Tesseract's orientation detection turned 83 % upright
+(92 % of the rotated scans; it needs the page drawn at 1120 tokens to answer at all) in ~15 times
+the time. The sizes it is tuned for assume Latin script, as the generator's four languages are.
 
 - Ink: pixels clearly darker than their local paper, less solid areas (logos, filled bars, the
   desk around a photographed sheet) and straight rules (table borders), which have no up or down.
@@ -42,6 +44,7 @@ DETECT_PIXELS = 645_000
 MAX_ENLARGE = 4.0  # a smaller page is enlarged at most this much: past it nothing is legible
 MAX_SKEW = 8.0  # degrees searched either way; sheet feeders and phones stay within a few
 COARSE_STEP, FINE_STEP = 0.5, 0.05  # degrees
+MIN_SKEW = 0.25  # degrees: a smaller skew is left as it is
 RULES_SPAN = 2.0  # degrees either way of the text's skew searched again with the rules
 MIN_INK_PIXELS = 400  # below this a page is (nearly) blank: nothing to measure
 MAX_POINTS = 60_000  # ink pixels sampled for the skew search: more adds time, not accuracy
@@ -111,7 +114,8 @@ def apply(image: Image.Image, correction: Correction) -> Image.Image:
                                  270: Image.Transpose.ROTATE_90}[correction.rotation])
     if correction.skew:
         white = 255 if len(image.getbands()) == 1 else (255,) * len(image.getbands())
-        image = image.rotate(-correction.skew, resample=Image.Resampling.BICUBIC, fillcolor=white)
+        # Bilinear: half bicubic's time, for a little softness at the edges of strokes.
+        image = image.rotate(-correction.skew, resample=Image.Resampling.BILINEAR, fillcolor=white)
     return image
 
 
@@ -225,7 +229,9 @@ def _best_skew(ys: np.ndarray, xs: np.ndarray, around: float = 0.0, span: float 
 
 
 def _rounded(skew: float) -> float:
-    return round(skew, 2) + 0.0  # + 0.0: no -0.0
+    """The skew to correct: none below MIN_SKEW, where resampling would soften every letter to move
+    a line's end by a pixel or three."""
+    return round(skew, 2) + 0.0 if abs(skew) >= MIN_SKEW else 0.0  # + 0.0: no -0.0
 
 
 def _up_vote(mask: np.ndarray, angle: float) -> float | None:
