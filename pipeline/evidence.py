@@ -30,10 +30,10 @@ occurrences than there are leaves with the same value (mostly: found nothing)
                          digits); then spelt-out forms with equal numbers and month names of
                          similarity >= 0.7. A digit is never guessed (28 April is not 29 April).
     number               (type number/integer, `x-arrow-type` decimal, or a `pattern` with a point)
-                         4870.05 as 4870.05, 4,870.05, 4.870,05, 4 870,05, 4'870.05, 4870,05; one
-                         decimal also as two (7.5 -> 7,50), an integer also with .00; only when
-                         none of those is printed, without the trailing zeros it has (120000.00 ->
-                         120,000). The number alone is quoted ("EUR 4,870.05" -> "4,870.05").
+                         4870.05 as 4870.05, 4,870.05, 4.870,05, 4 870,05, 4'870.05, 4870,05, with
+                         the decimals it has; then with one or none padded to two (7.5 -> 7,50,
+                         7 -> 7.00); then without the trailing zeros it has (120000.00 -> 120,000).
+                         The number alone is quoted ("EUR 4,870.05" -> "4,870.05").
                          OCR: one to three number-shaped tokens, after the digit repair, with the
                          same digits and as many after the last separator, whatever the
                          separators ("4.87O,05", "4 87" "0,05", "2*000.00" for 2'000.00).
@@ -89,9 +89,14 @@ One occurrence per leaf (a value printed several times)
     at most 1; 1 on another page): the "30" days' notice next to the term's end date, not the one
     in an audit clause; and a number of months or days is preferably one followed by a month or
     day word.
+    Where the best place of an object's leaf lies farther than 0.3 from each of its settled
+    siblings, the later steps of its type run too and it chooses again among all (an OCR
+    misreading beside the seller's street beats a clean copy of the value in the footer).
     Distance between two places: dx + 5 dy, capped at 1 (1 on another page), dx the horizontal gap
     between the boxes, dy 0 on a shared line, else the distance between their centres (vertical
-    steps weigh five-fold: an object's fields share a line or a block).
+    steps weigh five-fold: an object's fields share a line or a block); 4 dy where they share a
+    column (dx 0), so that in stacked blocks the party line above a signatory's name is nearer
+    than the next block's beside it.
     Finally, fields of one object with the same value take their places in reading order in
     record order (a unit price equal to the amount: the left one is the unit price). Identical
     lines need nothing more: each line's first leaf takes the first occurrence not yet taken.
@@ -131,7 +136,8 @@ FUZZY_TEXT_ACCEPT = 0.85
 FUZZY_TOKEN_HIT = 0.7
 FUZZY_IDENTIFIER_ACCEPT = 0.9
 REPAIRED_SCORE = 0.9  # a number, date or code found only after reading O as 0 and l as 1
-DY_WEIGHT = 5.0
+DY_WEIGHT = 5.0  # a step down between places side by side: an object's fields share a line or a block
+COLUMN_DY_WEIGHT = 4.0  # a step down within a column weighs a little less: stacked blocks (a signature)
 
 
 def page_words(page: pymupdf.Page) -> list[Word]:
@@ -545,7 +551,7 @@ def _overlaps(a: _Hit, b: _Hit) -> bool:
 def _digit_numbers(doc: _Document, value: Decimal) -> list[_Hit]:
     """One to three consecutive number-shaped tokens (after the OCR digit repair) with the digits of one of
     the value's forms and as many digits after the last separator: '4.87O,05' or '4 87' '0,05' for 4870.05."""
-    wanted = {_number_key(form) for form in _number_forms(value) + _number_forms(value, trimmed=True)}
+    wanted = {_number_key(form) for decimals in NUMBER_DECIMALS for form in _number_forms(value, decimals)}
     hits = []
     for p, (fixed, shaped) in enumerate(zip(doc.repaired_tokens(), doc.number_shaped())):
         for start in sorted(shaped):
@@ -634,16 +640,18 @@ def date_forms(day: date) -> list[str]:
     return sorted(forms)
 
 
-def _number_forms(value: Decimal, trimmed: bool = False) -> list[str]:
-    """`value` printed with any common thousands separator and decimal mark, with its own decimals (one
-    decimal also padded to two: 7.5 -> 7,50; an integer also with two: 7 -> 7.00); `trimmed`: only the
-    forms without the trailing zeros it has (120000.00 -> 120,000), which are tried when those find nothing."""
+NUMBER_DECIMALS = ("own", "padded", "trimmed")
+
+
+def _number_forms(value: Decimal, decimals: str = "own") -> list[str]:
+    """`value` printed with any common thousands separator and decimal mark. `decimals`: "own", the decimals
+    it has (7 -> 7, 4870.05 -> 4.870,05); "padded", one or none padded to two (7 -> 7.00, 7.5 -> 7,50);
+    "trimmed", without the trailing zeros it has (120000.00 -> 120,000)."""
     value = abs(value)
     whole, _, own = format(value, "f").partition(".")
-    fractions = {own, own.ljust(2, "0")} if len(own) < 2 else {own}
-    if trimmed:
-        short = format(value.normalize(), "f").partition(".")[2]
-        fractions = ({short, short.ljust(2, "0")} if len(short) < 2 else {short}) - fractions
+    short = format(value.normalize(), "f").partition(".")[2]
+    fractions = {"own": {own}, "padded": {own.ljust(2, "0")} - {own},
+                 "trimmed": {short} - {own, own.ljust(2, "0")}}[decimals]
     groups = [whole[max(0, i - 3):i] for i in range(len(whole), 0, -3)][::-1]
     forms = set()
     for thousands in ("", ",", ".", " ", "'", "’"):
@@ -870,10 +878,9 @@ def _candidates(doc: _Document, leaf: _Leaf, need: int = 1) -> tuple[list[_Hit],
         return hits, "not printed on any page in a known date format"
     if leaf.kind == "number":
         number = _decimal(value)
-        renderings = [tokens(form) for form in _number_forms(number)]
-        trimmed = [tokens(form) for form in _number_forms(number, trimmed=True)]
-        hits = _until(need, lambda: _exact(doc, renderings), lambda: _exact(doc, trimmed),
-                      lambda: _repaired(doc, renderings + trimmed), lambda: _digit_numbers(doc, number))
+        own, padded, trimmed = ([tokens(form) for form in _number_forms(number, d)] for d in NUMBER_DECIMALS)
+        hits = _until(need, lambda: _exact(doc, own), lambda: _exact(doc, padded), lambda: _exact(doc, trimmed),
+                      lambda: _repaired(doc, own + padded + trimmed), lambda: _digit_numbers(doc, number))
         unit = next((words for suffix, words in UNIT_WORDS.items() if leaf.name.endswith(suffix)), None)
         if unit:
             hits = [hit for hit in hits if _followed_by(doc, hit, unit)] or hits
@@ -1055,8 +1062,9 @@ def _trim(box: Box, length: int, lead: int, tail: int) -> Box:
 
 
 def distance(a: _Place, b: _Place) -> float:
-    """dx + 5 dy between two boxes, capped at 1 (1 on different pages): dx the horizontal gap (0 where they
-    overlap), dy 0 on a shared line (vertical overlap of half the lower box or more), else between centres."""
+    """dx + 5 dy between two places (4 dy where they share a column), capped at 1 (1 on different pages): dx
+    the horizontal gap (0 where they overlap), dy 0 on a shared line (a vertical overlap of half the lower
+    box or more), else between their centres."""
     if a.hit.page != b.hit.page:
         return 1.0
     dx = max(0.0, a.box[0] - b.box[2], b.box[0] - a.box[2])
@@ -1065,7 +1073,7 @@ def distance(a: _Place, b: _Place) -> float:
         dy = 0.0
     else:
         dy = abs(a.box[1] + a.box[3] - b.box[1] - b.box[3]) / 2
-    return min(1.0, dx + DY_WEIGHT * dy)
+    return min(1.0, dx + (COLUMN_DY_WEIGHT if dx == 0 else DY_WEIGHT) * dy)
 
 
 WORDS_APART = 50  # words between two places that count as far apart as another page
@@ -1078,8 +1086,13 @@ def words_apart(a: _Place, b: _Place) -> float:
     return 1.0 if page_a != page_b else min(1.0, abs(word_a - word_b) / WORDS_APART)
 
 
-def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _Place]:
-    """One occurrence per leaf, settled in record order (see the module docstring)."""
+FAR = 0.3  # a place farther than this from each settled sibling is not beside them
+
+
+def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]],
+            more: Callable[[_Leaf], list[_Place]] = lambda leaf: []) -> dict[str, _Place]:
+    """One occurrence per leaf, settled in record order (see the module docstring). `more(leaf)` gives every
+    candidate of every step, asked for when the best of a leaf's lies far from all its settled siblings."""
     chosen: dict[str, _Place] = {}
     taken: set[tuple[int, int]] = set()
     members: dict[str, list[str]] = defaultdict(list)  # object -> its own leaves' paths (not nested ones)
@@ -1102,6 +1115,9 @@ def _choose(leaves: list[_Leaf], places: dict[str, list[_Place]]) -> dict[str, _
             return bool(o.ids & taken), _enclosed(o, leaf.path, covers), round(cost, 6), o.order
 
         best = min(options, key=rank)
+        if leaf.parents[0] and settled and all(distance(best, s) > FAR for s in settled):
+            extra = [o for o in more(leaf) if not any(o.ids & known.ids for known in options)]  # new places only
+            best = min([*options, *extra], key=rank)
         chosen[leaf.path] = best
         taken |= best.ids
     _same_values_in_reading_order(leaves, chosen)
@@ -1133,7 +1149,9 @@ def _spread(leaf: _Leaf, o: _Place, settled: list[_Place], unsettled: list[list[
         return sum(words_apart(o, s) for s in settled) if _small_number(leaf) else 0.0
     if not settled:
         return 0.0
-    return sum(distance(o, s) for s in settled) + sum(min(distance(o, s) for s in others) for others in unsettled)
+    return sum(distance(o, s) for s in settled) + sum(
+        min((distance(o, s) for s in others if not s.ids & o.ids), default=1.0)  # one place is one leaf's
+        for others in unsettled)
 
 
 def _small_number(leaf: _Leaf) -> bool:
@@ -1196,7 +1214,11 @@ def find_evidence(record: dict, schema: dict, pages: Sequence[Sequence[Word]]) -
         else:
             hits, reasons[leaf.path] = _candidates(doc, leaf, shared[(leaf.kind, str(leaf.value))])
             places[leaf.path] = [_place(doc, hit, _printed(leaf)) for hit in hits]
-    chosen = _choose(leaves, places)
+    def more(leaf: _Leaf) -> list[_Place]:
+        hits, _ = _candidates(doc, leaf, need=len(leaves) + 1)  # every step of its type
+        return [_place(doc, hit, _printed(leaf)) for hit in hits]
+
+    chosen = _choose(leaves, places, more)
     evidence = {}
     for leaf in leaves:
         spot = chosen.get(leaf.path)

@@ -495,3 +495,12 @@ def test_a_shared_value_misread_once_goes_to_the_leaf_beside_it() -> None:
     found = find_evidence(record, schema, [page])
     assert (found["seller.country"].quote, found["seller.country"].match) == ("Spaim", "fuzzy")
     assert (found["buyer.country"].quote, found["buyer.country"].match) == ("Spain", "exact")
+
+
+def test_a_quantity_is_not_the_unit_price_that_reads_the_same_with_decimals() -> None:
+    """43 pieces at 43.00: the quantity is the "43", not the "43.00" two columns on."""
+    page = cell("Solar panel 430 W", 0.1, 0.3) + cell("43", 0.6, 0.3) + cell("pcs", 0.65, 0.3)
+    page += cell("43.00", 0.75, 0.3) + cell("1,849.00", 0.85, 0.3)
+    item = {"description": "Solar panel 430 W", "quantity": "43", "unit_price": "43.00", "amount": "1849.00"}
+    found = find_evidence({"line_items": [item]}, SCHEMAS["invoice"], [page])
+    assert [found[f"line_items[0].{key}"].box[0] for key in ("quantity", "unit_price", "amount")] == [0.6, 0.75, 0.85]
