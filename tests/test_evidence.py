@@ -10,6 +10,7 @@ import json
 import random
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -43,7 +44,7 @@ def words_of(pdf: bytes) -> list[list[Word]]:
         return [page_words(page) for page in doc]
 
 
-def leaves(value: object, path: str = ""):
+def leaves(value: object, path: str = "") -> Iterator[tuple[str, object]]:
     """(path, value) of every leaf of a record, as find_evidence names them."""
     if isinstance(value, dict):
         for key, item in value.items():
@@ -55,10 +56,10 @@ def leaves(value: object, path: str = ""):
         yield path, value
 
 
-def line(texts: str, y: float, x: float = 0.1, gap: float = 0.01, char: float = 0.008, height: float = 0.012,
-         start: float | None = None) -> list[Word]:
-    """Words of one printed line: boxes as wide as their characters, `gap` apart; `start` overrides x."""
-    words, x = [], x if start is None else start
+def line(texts: str, y: float, x: float = 0.1, gap: float = 0.01, char: float = 0.008,
+         height: float = 0.012) -> list[Word]:
+    """Words of one printed line from x: boxes as wide as their characters, `gap` apart."""
+    words = []
     for text in texts.split():
         words.append(Word(text, (x, y, x + char * len(text), y + height)))
         x += char * len(text) + gap
@@ -462,8 +463,8 @@ def test_page_words_of_a_cropped_page_are_fractions_of_what_it_shows() -> None:
 def test_a_value_wrapped_in_a_column_is_followed_across_the_other_columns_words() -> None:
     """OCR reads each line across both columns: the left column's wrapped value has the right column's words
     between its lines."""
-    page = (line("Payment terms: payable within", 0.50) + line("Total EUR 4,870.05", 0.50, start=0.6)
-            + line("thirty days of receipt.", 0.52) + line("Thank you for your business.", 0.52, start=0.6))
+    page = (line("Payment terms: payable within", 0.50) + line("Total EUR 4,870.05", 0.50, x=0.6)
+            + line("thirty days of receipt.", 0.52) + line("Thank you for your business.", 0.52, x=0.6))
     schema = {"type": "object", "properties": {"payment_terms": {"type": "string"}}}
     found = find_evidence({"payment_terms": "payable within thirty days of receipt"}, schema, [page])["payment_terms"]
     assert found.match == "exact" and found.quote == "payable within thirty days of receipt"
