@@ -51,8 +51,8 @@ occurrences than there are leaves with the same value (mostly: found nothing)
                          them (6+ characters); then fuzzy text.
     text                 the value's token sequence over consecutive words. A governing law first
                          where a law word is among it or the six tokens before it (a country named
-                         in an address is not the governing law): the value ("the laws of the State
-                         of New York"), else its jurisdiction as de, fr, es name it ("Germany" ->
+                         in an address is not the governing law): the value itself ("New York" in
+                         "the laws of the State of New York"), else as de, fr, es name it ("Germany" ->
                          "Bundesrepublik Deutschland", "droit allemand", "legislación alemana");
                          then any of those anywhere. Then fuzzy text.
 
