@@ -30,7 +30,7 @@ import re
 import statistics
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +73,8 @@ class LeafScore:
     quote: str | None
     truth_text: str
     reason: str | None  # the finder's reason when it found nothing
+    upright: bool = True  # the truth's page was read upright (a scan's quarter turn undone)
+    truth_px: tuple[int, int] = (0, 0)  # the truth box's width and height in the page image, pixels
 
     @property
     def hit(self) -> bool:
@@ -80,9 +82,12 @@ class LeafScore:
 
     @property
     def why(self) -> str | None:
-        """None for a hit, else "not found", "wrong page" or "low IoU"."""
+        """None for a hit, else "not upright" (render left the page turned: not the finder's miss),
+        "not found", "wrong page" or "low IoU"."""
         if self.hit:
             return None
+        if not self.upright:
+            return "not upright"
         if self.page is None:
             return "not found"
         return "wrong page" if self.page != self.truth_page else "low IoU"
@@ -111,8 +116,26 @@ def score_document(truth: dict, pages: Sequence[Page], found: dict[str, Evidence
                                                for other in place.get("also", []))
         scores.append(LeafScore(path, place.get("form") == "named", place["page"], page, main_iou, any_place,
                                 evidence.quote if evidence is not None else None, place.get("text", ""),
-                                evidence.reason if evidence is not None else "no evidence entry"))
+                                evidence.reason if evidence is not None else "no evidence entry",
+                                upright(truth, pages, place["page"]), _pixels(place, truth, pages)))
     return scores
+
+
+def upright(truth: dict, pages: Sequence[Page], page: int) -> bool:
+    """Whether render turned page `page` (from 1) upright: the quarter turn it applied undoes the one the
+    scan lay in (truth["scan"]); pages that lay upright (born-digital, photos, TIFF) were not turned."""
+    if page > len(pages):
+        return False
+    lay = truth["scan"][page - 1]["rotation"] if truth.get("scan") else 0
+    return (lay + pages[page - 1].rotation) % 360 == 0
+
+
+def _pixels(place: dict, truth: dict, pages: Sequence[Page]) -> tuple[int, int]:
+    if place["page"] > len(pages):
+        return (0, 0)
+    read = pages[place["page"] - 1]
+    x0, y0, x1, y1 = box_as_read(place, truth, read.rotation, read.skew, read.image.size)
+    return round((x1 - x0) * read.image.width), round((y1 - y0) * read.image.height)
 
 
 def _place_iou(place: dict, truth: dict, pages: Sequence[Page], page: int | None, box: Box | None) -> float:
@@ -134,6 +157,7 @@ class DocumentRun:
     language: str
     pages: int = 0
     image_pages: int = 0  # pages without a text layer (OCR read them)
+    not_upright: int = 0  # pages render left turned (see upright)
     render_s: float = 0.0
     ocr_s: float = 0.0
     evidence_s: float = 0.0
@@ -190,7 +214,9 @@ def run_document(sample: Sample, schema: dict, options: RenderOptions) -> Docume
     start = time.perf_counter()
     found = find_evidence(sample.record or {}, schema, [page.words for page in rendered.pages])
     run.evidence_s = time.perf_counter() - start
-    run.scores = score_document(sample.truth(), rendered.pages, found)
+    truth = sample.truth()
+    run.scores = score_document(truth, rendered.pages, found)
+    run.not_upright = sum(not upright(truth, rendered.pages, page) for page in range(1, run.pages + 1))
     return run
 
 
@@ -212,15 +238,18 @@ def summary_row(label: str, runs: list[DocumentRun], target: float | None) -> st
     named_cell = f"{sum(s.hit for s in named)}/{len(named)}" if named else "-"
     met = "" if target is None else ("yes" if n and hit / n >= target else "NO")
     failed = sum(run.failure is not None for run in runs)
-    return (f"{label:14} {len(runs):4} {sum(r.pages for r in runs):5} {n:6} {_pct(found, n)} {_pct(page, n)} "
+    not_upright = sum(r.not_upright for r in runs)
+    return (f"{label:14} {len(runs):4} {sum(r.pages for r in runs):5} {not_upright:3} {n:6} {_pct(found, n)} "
+            f"{_pct(page, n)} "
             f"{_pct(hit, n)} {_pct(anywhere, n)} {statistics.median(ious) if ious else 0:7.3f} {named_cell:>7} "
             f"{'' if target is None else f'{100 * target:.0f}':>4} {met:>4}" + (f"  ({failed} failed to render)"
                                                                                if failed else ""))
 
 
-HEADER = (f"{'variant':14} {'docs':>4} {'pages':>5} {'leaves':>6} {'found':>6} {'page':>6} {'IoU.5':>6} "
+HEADER = (f"{'variant':14} {'docs':>4} {'pages':>5} {'!up':>3} {'leaves':>6} {'found':>6} {'page':>6} {'IoU.5':>6} "
           f"{'any':>6} {'medIoU':>7} {'named':>7} {'tgt':>4} {'met':>4}")
-LEGEND = ("found: the finder found the value (any page); page: on the truth's page; IoU.5: right page and IoU >= 0.5\n"
+LEGEND = ("!up: pages render left turned (a scan's quarter turn not undone: not the finder's miss);\n"
+          "found: the finder found the value (any page); page: on the truth's page; IoU.5: right page and IoU >= 0.5\n"
           "with the truth's main box (the target's measure); any: right page and IoU >= 0.5 with the main box or any\n"
           "other place it is printed; medIoU: median IoU of the leaves found on the right page; named: hits / leaves\n"
           "printed as a name of the value; tgt: the target, % of leaves at IoU.5 (%).")
@@ -255,25 +284,29 @@ def field_of(path: str) -> str:
 
 
 def miss_rows(runs: Iterable[DocumentRun], top: int) -> list[str]:
-    """The (kind, field, variant, why) that miss most often, with an example of each."""
+    """The (kind, field, variant, why) that miss most often, with an example of each; leaves of pages render
+    left turned are only counted (they are the orientation's misses: see the documents list)."""
     counts: Counter[tuple[str, str, str, str]] = Counter()
     examples: dict[tuple[str, str, str, str], str] = {}
     totals: Counter[tuple[str, str, str]] = Counter()
+    by_why: Counter[str] = Counter()
     for run in runs:
         for s in run.scores:
             totals[(run.kind, field_of(s.path), run.variant)] += 1
             if s.why is None:
                 continue
             key = (run.kind, field_of(s.path), run.variant, s.why)
+            if s.why == "not upright":
+                by_why[s.why] += 1
+                continue
             counts[key] += 1
             if key not in examples:
                 examples[key] = _example(run, s)
-    rows = [f"{'misses':>6} {'of':>4}  {'kind':8} {'field':32} {'variant':12} {'why':10} example"]
+    rows = [f"{'misses':>6} {'of':>4}  {'kind':8} {'field':32} {'variant':12} {'why':11} example"]
     for key, count in counts.most_common(top):
         kind, path, variant, why = key
-        rows.append(f"{count:6} {totals[(kind, path, variant)]:4}  {kind:8} {path:32} {variant:12} {why:10} "
+        rows.append(f"{count:6} {totals[(kind, path, variant)]:4}  {kind:8} {path:32} {variant:12} {why:11} "
                     f"{examples[key]}")
-    by_why = Counter()
     for (_, _, _, why), count in counts.items():
         by_why[why] += count
     rows.append("all misses by why: " + ", ".join(f"{why} {count}" for why, count in by_why.most_common()))
@@ -284,8 +317,29 @@ def _example(run: DocumentRun, s: LeafScore) -> str:
     where = f"{run.layout}/{run.language}"
     if s.page is None:
         return f"{where}: truth {s.truth_text!r} p{s.truth_page}; {s.reason}"
-    return (f"{where}: truth {s.truth_text!r} p{s.truth_page}, found {s.quote!r} p{s.page} IoU {s.iou:.2f}"
+    size = f" (truth box {s.truth_px[0]}x{s.truth_px[1]} px)" if s.page == s.truth_page else ""
+    return (f"{where}: truth {s.truth_text!r} p{s.truth_page}, found {s.quote!r} p{s.page} IoU {s.iou:.2f}{size}"
             + (" (an 'also' place)" if s.any_place and not s.hit else ""))
+
+
+def worst_rows(runs: Iterable[DocumentRun], top: int) -> list[str]:
+    """The documents with the lowest share of hits, under their variant's target."""
+    below = []
+    for i, run in enumerate(runs):
+        n = len(run.scores)
+        hits = sum(s.hit for s in run.scores)
+        if run.failure or (n and hits / n < TARGETS[group(run.variant)]):
+            below.append((hits / n if n else 0.0, i, run))
+    rows = [f"{'hits':>9}  {'variant':12} {'kind':8} {'layout/language':22} {'pages':>5} {'!up':>3}  misses by why"]
+    for share, _, run in sorted(below)[:top]:
+        whys = Counter(s.why for s in run.scores if s.why)
+        hits = sum(s.hit for s in run.scores)
+        rows.append(f"{hits:4}/{len(run.scores):<4}  {run.variant:12} {run.kind:8} {run.layout + '/' + run.language:22} "
+                    f"{run.pages:5} {run.not_upright:3}  " + (run.failure or ", ".join(f"{w} {c}" for w, c in
+                                                                                     whys.most_common())))
+    if len(below) > top:
+        rows.append(f"... and {len(below) - top} more")
+    return rows or ["none"]
 
 
 # --- main -------------------------------------------------------------------------------------------
@@ -344,6 +398,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("cost (one process; render without OCR, OCR alone, find_evidence)")
     for row in cost_rows(by_variant):
+        print(row)
+    print()
+    print("documents under their target")
+    for row in worst_rows((r for rs in by_variant.values() for r in rs), args.misses):
         print(row)
     print()
     print("most frequent misses")
