@@ -42,6 +42,8 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable, Sequence
 from urllib.parse import unquote
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pymupdf
 
@@ -101,9 +103,7 @@ def write_review(out: str, run_id: str | None = None, limit: int = DEFAULT_LIMIT
         raise ValueError(f"limit must be at least 1, not {limit}")
     store = Store(out, s3)
     manifests = committed_manifests(store, run_id)
-    documents, failures = latest_rows(store, manifests)
-    documents = review_order(documents)[:limit]
-    failures = sorted(failures, key=lambda f: (f["schema_name"], _name(f["source"])))[:limit]
+    documents, failures = select_rows(store, manifests, limit)
     folder = f"review/{run_id or 'latest'}"
     written = set()
     for number, document in enumerate(documents, 1):
@@ -132,40 +132,97 @@ def committed_manifests(store: Store, run_id: str | None = None) -> list[dict[st
     return [json.loads(store.read(p)) for p in store.list("_manifests/") if p.endswith(".json")]
 
 
-def latest_rows(store: Store, manifests: Iterable[dict[str, Any]]) -> tuple[list[ReviewDocument], list[dict[str, Any]]]:
-    """The latest committed row of every document (per schema; a document's later error row
-    replaces its earlier result and the other way round): results as ReviewDocuments, errors as
-    dicts. Error rows without a document id (unreadable files) are kept by source."""
-    latest: dict[tuple[str, str], tuple[tuple[datetime, str], str, dict[str, Any]]] = {}
+@dataclass(frozen=True)
+class _Entry:
+    """One committed row, as much of it as choosing and ordering needs (the full rows of a
+    year of nightly runs would not fit in memory; these do)."""
+
+    schema_name: str
+    table: str
+    relpath: str
+    index: int  # the row's position in its file
+    source: str
+    when: tuple[datetime, str]  # extracted_at or failed_at, then run id: the later wins
+    needs_review: bool = False
+    min_confidence: float | None = None
+
+    def order(self) -> tuple[bool, float, str, str, int]:
+        """Needing review first, then the lowest confidence of any value, then by name."""
+        return (not self.needs_review, 1.0 if self.min_confidence is None else self.min_confidence,
+                _name(self.source), self.relpath, self.index)
+
+
+def select_rows(store: Store, manifests: Iterable[dict[str, Any]],
+                limit: int) -> tuple[list[ReviewDocument], list[dict[str, Any]]]:
+    """The latest committed row of every document (per schema: a document's later error row
+    replaces its earlier result and the other way round): the first ``limit`` results in review
+    order as ReviewDocuments, and the first ``limit`` error rows (by schema and name) as dicts.
+    Error rows without a document id (unreadable files) are kept by source."""
+    latest: dict[tuple[str, str], _Entry] = {}
     for manifest in manifests:
-        for entry in manifest.get("files", []):
-            table = entry.get("table") or entry["path"].split("/", 1)[0]
+        for item in manifest.get("files", []):
+            table = item.get("table") or item["path"].split("/", 1)[0]
             if table not in ("results", "errors"):
                 continue
-            for row in _read_rows(store, entry["path"], _RESULT_COLUMNS if table == "results" else _ERROR_COLUMNS):
-                row["schema_name"] = manifest.get("schema_name") or _partition(entry["path"], "schema_name")
-                key = (row["schema_name"], row.get("document_id") or "source:" + str(row.get("source")))
-                when = (_utc(row.get("extracted_at" if table == "results" else "failed_at")), str(row.get("run_id")))
-                if key not in latest or when > latest[key][0]:
-                    latest[key] = (when, table, row)
-    documents = [ReviewDocument(row["schema_name"], row) for _, table, row in latest.values() if table == "results"]
-    failures = [row for _, table, row in latest.values() if table == "errors"]
-    return documents, failures
+            schema_name = manifest.get("schema_name") or _partition(item["path"], "schema_name")
+            for key, entry in _entries(store, item["path"], table, schema_name):
+                if key not in latest or entry.when > latest[key].when:
+                    latest[key] = entry
+    results = sorted((e for e in latest.values() if e.table == "results"), key=_Entry.order)[:limit]
+    errors = sorted((e for e in latest.values() if e.table == "errors"),
+                    key=lambda e: (e.schema_name, _name(e.source), e.relpath, e.index))[:limit]
+    rows = _full_rows(store, results + errors)
+    documents = [ReviewDocument(e.schema_name, rows[e.relpath, e.index]) for e in results]
+    return documents, [{**rows[e.relpath, e.index], "schema_name": e.schema_name} for e in errors]
 
 
-def review_order(documents: Iterable[ReviewDocument]) -> list[ReviewDocument]:
-    """Documents needing review first, then the lowest confidence of any value first, then by name."""
-    def key(document: ReviewDocument) -> tuple[bool, float, str, str]:
-        confidence = document.min_confidence
-        return (not document.needs_review, 1.0 if confidence is None else confidence,
-                _name(document.row.get("source")), str(document.row.get("document_id")))
-    return sorted(documents, key=key)
+def _entries(store: Store, relpath: str, table: str, schema_name: str) -> Iterable[tuple[tuple[str, str], _Entry]]:
+    when_column = "extracted_at" if table == "results" else "failed_at"
+    columns = ["document_id", "source", "run_id", when_column] + (["needs_review", "fields"] if table == "results" else [])
+    data = _read_table(store, relpath, columns)
+    lowest = _min_confidence(data) if "fields" in data.column_names else {}
+    column = {name: data.column(name).to_pylist() for name in columns if name in data.column_names and name != "fields"}
+    for index in range(data.num_rows):
+        value = {name: values[index] for name, values in column.items()}
+        source = str(value.get("source") or "")
+        entry = _Entry(schema_name, table, relpath, index, source, (_utc(value.get(when_column)), str(value.get("run_id"))),
+                       bool(value.get("needs_review")), lowest.get(index))
+        yield (schema_name, value.get("document_id") or "source:" + source), entry
 
 
-def _read_rows(store: Store, relpath: str, columns: Sequence[str]) -> list[dict[str, Any]]:
+def _min_confidence(data: pa.Table) -> dict[int, float]:
+    """Row -> the lowest confidence of a field with a value, computed in Arrow."""
+    fields = data.column("fields").combine_chunks()
+    flat = pc.list_flatten(fields)
+    if not len(flat) or "confidence" not in {f.name for f in flat.type}:
+        return {}
+    parents = pc.list_parent_indices(fields)
+    confidence = flat.field("confidence")
+    keep = pc.and_(pc.is_valid(flat.field("value")), pc.is_finite(confidence))
+    grouped = (pa.table({"row": parents, "confidence": confidence}).filter(pc.fill_null(keep, False))
+               .group_by("row").aggregate([("confidence", "min")]))
+    return dict(zip(grouped.column("row").to_pylist(), grouped.column("confidence_min").to_pylist()))
+
+
+def _full_rows(store: Store, entries: Sequence[_Entry]) -> dict[tuple[str, int], dict[str, Any]]:
+    """The chosen rows in full, each file read once."""
+    by_file: dict[str, list[int]] = {}
+    tables: dict[str, str] = {}
+    for entry in entries:
+        by_file.setdefault(entry.relpath, []).append(entry.index)
+        tables[entry.relpath] = entry.table
+    rows = {}
+    for relpath, indices in by_file.items():
+        columns = _RESULT_COLUMNS if tables[relpath] == "results" else _ERROR_COLUMNS
+        taken = _read_table(store, relpath, columns).take(pa.array(indices, type=pa.int64())).to_pylist()
+        rows.update({(relpath, index): row for index, row in zip(indices, taken)})
+    return rows
+
+
+def _read_table(store: Store, relpath: str, columns: Sequence[str]) -> pa.Table:
     parquet = pq.ParquetFile(store.path(relpath), filesystem=store.filesystem)
     present = [c for c in columns if c in parquet.schema_arrow.names]  # older files lack newer columns
-    return parquet.read(columns=present).to_pylist()
+    return parquet.read(columns=present)
 
 
 def _partition(relpath: str, key: str) -> str:
@@ -302,6 +359,7 @@ main:not(:has(:target)) section.doc:first-of-type{display:block}
 h2.title{font-size:18px;margin:0 0 4px;overflow-wrap:anywhere}
 .meta{color:#57606a;font-size:12px;overflow-wrap:anywhere}
 ul.reasons{margin:6px 0;padding-left:20px;color:#a40e26}
+ul.reasons a{color:inherit}
 .problem{padding:8px;background:#fff8c5;border:1px solid #d4a72c}
 .pages{display:flex;flex-wrap:wrap;gap:16px;margin:10px 0}
 figure{margin:0}
@@ -323,7 +381,8 @@ header label .state::after{content:"off"}
 .box:hover span::after,.box:target span::after{content:" " attr(data-path)}
 table{border-collapse:collapse;width:100%;background:#fff;margin:8px 0 24px}
 th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f6f8fa;font-size:12px}
+th{background:#f6f8fa;font-size:12px;white-space:nowrap}
+td.path{white-space:nowrap;font-family:ui-monospace,monospace;font-size:12px}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.attention{background:#fff1f0}
 tr:target{outline:3px solid #0969da}
@@ -377,7 +436,7 @@ def render_report(title: str, dataset: str, documents: Sequence[ReviewDocument],
     return "\n".join([
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',  # our constants and hashes only
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title>",
@@ -429,7 +488,14 @@ def _document_section(document: ReviewDocument, total: int, boxes_css: list[str]
              f'<div class="meta">{_e(" · ".join(meta))}</div>',
              f'<div class="meta">{_e(row.get("source"))}</div>']
     if row.get("review_reasons"):
-        parts.append('<ul class="reasons">' + "".join(f"<li>{_e(r)}</li>" for r in row["review_reasons"]) + "</ul>")
+        rows_of = {item.get("path"): index for index, item in enumerate(fields, 1)}
+        items = []
+        for reason in row["review_reasons"]:  # a reason that names a field links to its row
+            match = _ATTENTION.fullmatch(str(reason))
+            index = rows_of.get(match[1]) if match else None
+            items.append(f'<li><a href="#{document.anchor}-f{index}">{_e(reason)}</a></li>' if index
+                         else f"<li>{_e(reason)}</li>")
+        parts.append('<ul class="reasons">' + "".join(items) + "</ul>")
     flags = row.get("flags") or []
     parts.append(f'<div class="meta">flags: {_e("; ".join(flags)) if flags else "none"}</div>')
     if document.problem:
@@ -473,7 +539,7 @@ def _field_table(anchor: str, fields: Sequence[dict[str, Any]], attention: set[s
         link = (f'<a href="#{anchor}-b{index}">{index}</a>' if _box(item) is not None else str(index))
         css = ' class="attention"' if item.get("path") in attention else ""
         rows.append(
-            f'<tr id="{anchor}-f{index}"{css}><td class="num">{link}</td><td>{_e(item.get("path"))}</td>'
+            f'<tr id="{anchor}-f{index}"{css}><td class="num">{link}</td><td class="path">{_e(item.get("path"))}</td>'
             + (f"<td>{_e(value)}</td>" if value is not None else '<td class="null">null</td>')
             + f'<td class="num">{f"{confidence:.2f}" if _finite(confidence) else ""}</td>'
             + f'<td class="num">{_e(item.get("page") if item.get("page") is not None else "")}</td>'
@@ -485,10 +551,11 @@ def _field_table(anchor: str, fields: Sequence[dict[str, Any]], attention: set[s
 
 
 def _failures_section(failures: Sequence[dict[str, Any]]) -> str:
-    rows = ['<section id="failures"><h2 class="title">Failed documents</h2><table><thead><tr><th>source</th>'
+    rows = ['<section id="failures"><h2 class="title">Failed documents</h2><table><thead><tr><th>document</th>'
             "<th>schema</th><th>stage</th><th>error</th><th>message</th><th>run</th></tr></thead><tbody>"]
     for row in failures:
-        rows.append(f"<tr><td>{_e(row.get('source'))}</td><td>{_e(row.get('schema_name'))}</td>"
+        rows.append(f'<tr><td><span class="name">{_e(_name(row.get("source")))}</span><div class="meta">'
+                    f"{_e(row.get('source'))}</div></td><td>{_e(row.get('schema_name'))}</td>"
                     f"<td>{_e(row.get('stage'))}</td><td>{_e(row.get('error_type'))}</td>"
                     f"<td>{_e(_short(str(row.get('message') or ''), 2000))}</td><td>{_e(row.get('run_id'))}</td></tr>")
     rows.append("</tbody></table></section>")
