@@ -80,25 +80,21 @@ class ReviewDocument:
     pages: list[tuple[int, str, int, int]] = field(default_factory=list)  # number, relpath, width, height
     omitted: list[int] = field(default_factory=list)  # pages of a long document left out
     problem: str = ""  # why no page images, if there are none
+    min_confidence: float | None = None  # the lowest confidence of a field with a value
 
     @property
     def needs_review(self) -> bool:
         return bool(self.row.get("needs_review"))
-
-    @property
-    def min_confidence(self) -> float | None:
-        values = [f["confidence"] for f in self.row.get("fields") or []
-                  if f.get("value") is not None and _finite(f.get("confidence"))]
-        return min(values, default=None)
 
 
 def write_review(out: str, run_id: str | None = None, limit: int = DEFAULT_LIMIT, s3: S3Options = S3Options()) -> str:
     """Write the review report of the dataset at ``out`` and return its index's URI.
 
     ``run_id``: that committed run's rows (ValueError if it is not committed); None: the latest
-    committed row of every document. ``limit``: documents shown with their pages, those needing
-    review first, then by lowest confidence (failed documents are listed up to the same number).
-    Storage failures raise StorageError (or OSError from S3)."""
+    committed row of every document (ValueError if no run is committed). ``limit``: documents
+    shown with their pages, those needing review first, then by lowest confidence (failed
+    documents are listed up to the same number). Storage failures raise StorageError (or
+    OSError from S3)."""
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     store = Store(out, s3)
@@ -129,7 +125,11 @@ def committed_manifests(store: Store, run_id: str | None = None) -> list[dict[st
         if not store.exists(relpath):
             raise ValueError(f"run {run_id} is not committed in {store.uri('')} (no {relpath})")
         return [json.loads(store.read(relpath))]
-    return [json.loads(store.read(p)) for p in store.list("_manifests/") if p.endswith(".json")]
+    manifests = [json.loads(store.read(p)) for p in store.list("_manifests/") if p.endswith(".json")]
+    if not manifests:
+        raise ValueError(f"no committed run in {store.uri('')} (no _manifests/*.json): give the folder "
+                         f"`docintel run --out` wrote")
+    return manifests
 
 
 @dataclass(frozen=True)
@@ -172,21 +172,25 @@ def select_rows(store: Store, manifests: Iterable[dict[str, Any]],
     errors = sorted((e for e in latest.values() if e.table == "errors"),
                     key=lambda e: (e.schema_name, _name(e.source), e.relpath, e.index))[:limit]
     rows = _full_rows(store, results + errors)
-    documents = [ReviewDocument(e.schema_name, rows[e.relpath, e.index]) for e in results]
+    documents = [ReviewDocument(e.schema_name, rows[e.relpath, e.index], min_confidence=e.min_confidence)
+                 for e in results]
     return documents, [{**rows[e.relpath, e.index], "schema_name": e.schema_name} for e in errors]
 
 
 def _entries(store: Store, relpath: str, table: str, schema_name: str) -> Iterable[tuple[tuple[str, str], _Entry]]:
     when_column = "extracted_at" if table == "results" else "failed_at"
-    columns = ["document_id", "source", "run_id", when_column] + (["needs_review", "fields"] if table == "results" else [])
+    columns = ["document_id", "source", "run_id", when_column]
+    if table == "results":
+        columns += ["needs_review", "fields"]
     data = _read_table(store, relpath, columns)
     lowest = _min_confidence(data) if "fields" in data.column_names else {}
     column = {name: data.column(name).to_pylist() for name in columns if name in data.column_names and name != "fields"}
     for index in range(data.num_rows):
         value = {name: values[index] for name, values in column.items()}
         source = str(value.get("source") or "")
-        entry = _Entry(schema_name, table, relpath, index, source, (_utc(value.get(when_column)), str(value.get("run_id"))),
-                       bool(value.get("needs_review")), lowest.get(index))
+        when = (_utc(value.get(when_column)), str(value.get("run_id")))
+        entry = _Entry(schema_name, table, relpath, index, source, when, bool(value.get("needs_review")),
+                       lowest.get(index))
         yield (schema_name, value.get("document_id") or "source:" + source), entry
 
 
@@ -325,7 +329,8 @@ def _put(store: Store, relpath: str, data: bytes, content_type: str) -> None:
     """Write a report file; on S3 with its content type, so a browser shows it from a website."""
     if is_s3(store.root):
         # The whole body is in hand, so the object appears complete when the stream closes.
-        with store.filesystem.open_output_stream(store.path(relpath), metadata={"Content-Type": content_type}) as stream:
+        metadata = {"Content-Type": content_type}
+        with store.filesystem.open_output_stream(store.path(relpath), metadata=metadata) as stream:
             stream.write(data)
     else:
         with store.write_atomic(relpath) as stream:
@@ -341,7 +346,8 @@ header{padding:8px 16px;background:#24292f;color:#fff}
 header h1{font-size:16px;margin:0}
 header p{margin:2px 0 0;color:#d0d7de;font-size:12px}
 .layout{display:flex;align-items:flex-start}
-nav{width:330px;flex:none;position:sticky;top:0;max-height:100vh;overflow:auto;border-right:1px solid #d0d7de;background:#fff}
+nav{width:330px;flex:none;position:sticky;top:0;max-height:100vh;overflow:auto;background:#fff;
+border-right:1px solid #d0d7de}
 nav ol{list-style:none;margin:0;padding:0}
 nav li a{display:block;padding:6px 10px;border-bottom:1px solid #eaeef2;color:inherit;text-decoration:none}
 nav li a:hover{background:#f3f4f6}
@@ -366,10 +372,12 @@ figure{margin:0}
 figcaption{font-size:12px;color:#57606a}
 .sheet{position:relative;width:min(860px,100%);border:1px solid #8c959f;background:#fff}
 .sheet img{display:block;width:100%;height:auto}
-.box{position:absolute;display:block;margin:-2px;border:2px solid rgb(0,153,255);background:rgba(0,153,255,.12);box-sizing:content-box}
+.box{position:absolute;display:block;margin:-2px;border:2px solid rgb(0,153,255);background:rgba(0,153,255,.12);
+box-sizing:content-box}
 .box.fuzzy{border-color:rgb(255,128,0);background:rgba(255,128,0,.12)}
 .box.attention{border-style:dashed}
-.box span{display:none;position:absolute;left:-2px;bottom:100%;padding:0 3px;font-size:10px;line-height:13px;white-space:nowrap;color:#fff;background:rgb(0,153,255)}
+.box span{display:none;position:absolute;left:-2px;bottom:100%;padding:0 3px;font-size:10px;line-height:13px;
+white-space:nowrap;color:#fff;background:rgb(0,153,255)}
 #labels:checked ~ .layout .box span,.box:hover span,.box:target span{display:block}
 .box:target{background:rgba(255,235,59,.45)}
 .toggle{position:absolute;opacity:0;pointer-events:none}
@@ -464,8 +472,9 @@ def _nav_item(document: ReviewDocument) -> str:
     reasons = row.get("review_reasons") or []
     why = "; ".join(reasons) if reasons else "no review needed"
     badge = '<span class="badge review">review</span>' if document.needs_review else '<span class="badge ok">ok</span>'
-    return (f'<li><a href="#{document.anchor}" title="{_e(why)}">{badge} <span class="name">{_e(_name(row.get("source")))}'
-            f'</span><span class="why">{_e(document.schema_name)} · {_e(_short(why, 140))}</span></a></li>')
+    return (f'<li><a href="#{document.anchor}" title="{_e(why)}">{badge} '
+            f'<span class="name">{_e(_name(row.get("source")))}</span>'
+            f'<span class="why">{_e(document.schema_name)} · {_e(_short(why, 140))}</span></a></li>')
 
 
 def _document_section(document: ReviewDocument, total: int, boxes_css: list[str]) -> str:
@@ -517,7 +526,8 @@ def _document_section(document: ReviewDocument, total: int, boxes_css: list[str]
                 classes.append("attention")
             parts.append(f'<a class="{" ".join(classes)}" id="{box_id}" href="#{document.anchor}-f{index}" '
                          f'title="{_e(item.get("path"))}" data-page="{page}" '
-                         f'data-box="{x0:.6f},{y0:.6f},{x1:.6f},{y1:.6f}"><span data-path="{_e(item.get("path"))}">{index}</span></a>')
+                         f'data-box="{x0:.6f},{y0:.6f},{x1:.6f},{y1:.6f}">'
+                         f'<span data-path="{_e(item.get("path"))}">{index}</span></a>')
         parts.append(f"</div><figcaption>page {page}</figcaption></figure>")
     parts.append("</div>")
     if document.omitted:

@@ -85,7 +85,8 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         return digital.record if digital.record["invoice_number"] in text else scan.record  # the scan has no text
 
     settings = Settings(engine="vllm", model="truth", max_soft_tokens=280, window=8)
-    runs = [run_batch([folder], load_schema("invoice"), out, settings, TruthEngine(answer)) for folder in (first, second)]
+    runs = [run_batch([folder], load_schema("invoice"), out, settings, TruthEngine(answer))
+            for folder in (first, second)]
     assert [r.results for r in runs] == [2, 1] and sum(runs[0].errors.values()) == 1
     return {"out": out, "settings": settings, "runs": [r.run_id for r in runs],
             "sources": {"digital": first / "digital.pdf", "scan": first / "scan.pdf",
@@ -108,8 +109,8 @@ def result_rows(out: Path) -> dict[str, dict[str, Any]]:
 def sections(index: Path | str) -> list[tuple[str, str]]:
     """(anchor, source name) of each document section of a report (its path or its text), in order."""
     page = index.read_text() if isinstance(index, Path) else index
-    return [(a, n) for a, n in re.findall(r'<section class="doc" id="(d\d+)".*?\n<h2 class="title">.*?</span> (.*?)</h2>',
-                                          page, re.S)]
+    pattern = r'<section class="doc" id="(d\d+)".*?\n<h2 class="title">.*?</span> (.*?)</h2>'
+    return re.findall(pattern, page, re.S)
 
 
 def test_documents_needing_review_come_first(dataset, report: Path) -> None:
@@ -142,6 +143,8 @@ def test_a_run_can_be_reviewed_alone(dataset) -> None:
         write_review(str(dataset["out"]), run_id="20990101T000000Z-000000")
     with pytest.raises(ValueError, match="not a run id"):
         write_review(str(dataset["out"]), run_id="../results")
+    with pytest.raises(ValueError, match="no committed run"):
+        write_review(str(dataset["out"] / "results"))
 
 
 def test_document_text_is_escaped(report: Path) -> None:
@@ -245,7 +248,8 @@ def test_the_latest_row_of_each_document_in_review_order(tmp_path: Path) -> None
 
     def error(name: str, minutes: int) -> ErrorRow:
         return ErrorRow(document_id=name * 64, source=f"file:///gone/{name}.pdf", stage="engine",
-                        error_type="engine_error", message="boom", attempts=1, failed_at=now + timedelta(minutes=minutes))
+                        error_type="engine_error", message="boom", attempts=1,
+                        failed_at=now + timedelta(minutes=minutes))
 
     batches = [([result("a", 0.9, False, 0), result("b", 0.95, True, 0), result("d", 0.4, False, 0)],
                 [error("c", 0)]),
