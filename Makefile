@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 GPU := $(shell nvidia-smi -L >/dev/null 2>&1 && echo yes)
 STAMP := $(VENV)/.installed-$(if $(GPU),gpu,cpu)
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo test browser bench clean
 
 venv: $(STAMP)
 
@@ -26,8 +26,15 @@ endif
 demo: venv
 	$(BIN)/python -m pipeline.demo
 
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest
+
+# The review report's tests drive a real headless Chromium (Debian's package). Installed here when
+# missing and we are root (CI, containers); elsewhere install it yourself or those tests skip, saying so.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium is not installed: the review report's browser tests will skip (apt-get install chromium)"
 
 bench: venv
 	$(BIN)/python bench/throughput.py
