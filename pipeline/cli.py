@@ -203,7 +203,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     from .review import write_review
     from .runner import s3_options
 
-    index = write_review(args.out, run_id=args.run, limit=args.limit, s3=s3_options(Settings()))
+    try:
+        index = write_review(args.out, run_id=args.run, limit=args.limit, s3=s3_options(Settings()))
+    except ValueError as exc:  # no committed run there, or not that one
+        console.print(f"[red]error:[/red] {exc}")
+        return 2
     print(f"review report: {index}")
     return 0
 
