@@ -6,10 +6,11 @@ born-digital and drawn upright, so :mod:`pipeline.render` calls this only for im
 
 The method is projection profiles of the page's ink (numpy and Pillow, no OCR engine), chosen by
 measurement (``bench/orientation.py``, 572 pages of the generator's scans, photos and TIFFs): every
-page upright, skew within 0.2 degrees on the rotated and skewed scans, ~50 ms of CPU per page
-(detection ~25, the skew turn ~13), where Tesseract's orientation detection turned 83 % upright
-(92 % of the rotated scans; it needs the page drawn at 1120 tokens to answer at all) in ~15 times
-the time. The sizes it is tuned for assume Latin script, as the generator's four languages are.
+page upright, skew within 0.35 degrees on the rotated and skewed scans, ~35 ms of CPU per page
+added to rendering (detection ~25, the skew turn ~13), where Tesseract's orientation detection
+turned 83 % upright (92 % of the rotated scans; it needs the page drawn at 1120 tokens to answer
+at all) in ~20 times the CPU. The up/down cue assumes Latin script, as the generator's four
+languages are.
 
 - Ink: pixels clearly darker than their local paper, less solid areas (logos, filled bars, the
   desk around a photographed sheet) and straight rules (table borders), which have no up or down.
