@@ -242,6 +242,7 @@ class Batch:
         self._in_engine: dict[int, _Request] = {}
         self._documents_in_engine = 0  # documents with a request ready or in the engine
         self._pages_held = 0  # their rendered pages, in memory until the document ends
+        self._rendered_documents = self._rendered_pages = 0  # so far, for the mean pages a document
         self._finished = 0  # documents with a row (or skipped), written or not
         self._counts = self._empty_counts()  # of the finished rows not yet written
         self._clock: float | None = None  # perf_counter of the last stream step, once streaming
@@ -332,11 +333,14 @@ class Batch:
 
     def _room(self) -> bool:
         """Whether another document may start rendering: fewer than ``max_in_flight`` documents
-        and ``max_pages_in_flight`` rendered pages are held (a long document admitted alone
-        may exceed the second)."""
+        in flight, and fewer than ``max_pages_in_flight`` pages held, counting each document still
+        rendering as the mean page count of those rendered so far (its own is not known yet). A
+        document admitted alone may exceed the bound."""
         in_flight = len(self._rendering) + self._documents_in_engine
-        return in_flight < (self.settings.max_in_flight or 1) and (
-            self._pages_held < self.settings.max_pages_in_flight or not in_flight)
+        expected = self._rendered_pages / self._rendered_documents if self._rendered_documents else 1.0
+        held = self._pages_held + len(self._rendering) * expected
+        return in_flight < (self.settings.max_in_flight or 1) and (held < self.settings.max_pages_in_flight
+                                                                   or not in_flight)
 
     def _rendered(self, source: str, doc: RenderedDocument | RenderFailure | Skipped) -> None:
         if isinstance(doc, Skipped):
@@ -348,6 +352,8 @@ class Batch:
         else:
             self._counts.pages += len(doc.pages)
             self._documents_in_engine += 1
+            self._rendered_documents += 1
+            self._rendered_pages += len(doc.pages)
             self._pages_held += len(doc.pages)
             self.summary.peak_pages_held = max(self.summary.peak_pages_held, self._pages_held)
             pending = _Pending(source, doc, schema=None if self.choice else self._fallback.schema)
