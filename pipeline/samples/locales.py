@@ -11,20 +11,10 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from ..evidence import MONTHS  # the month names evidence finds are the ones documents print
 from .reference import COUNTRIES, LANGUAGES, Company
 
 SEPARATORS = {"en": (",", "."), "de": (".", ","), "fr": (" ", ","), "ch": ("'", ".")}
-
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-           "November", "Dezember"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"),
-}
 
 DATE_STYLES: dict[str, Callable[[date, str], str]] = {
     "dmy.": lambda d, _: f"{d.day:02d}.{d.month:02d}.{d.year}",
