@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import json
 import random
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -153,14 +152,12 @@ def test_every_leaf_of_a_born_digital_contract_is_found_as_printed(layout: str, 
     assert {e.page for path, e in found.items() if path.startswith("signatories") and e.page} == {len(pages)}
 
 
-def test_a_long_contract_is_matched_in_well_under_a_second() -> None:
+def test_a_200_page_contract_is_matched_on_its_first_and_last_pages() -> None:
+    # How long it takes is a figure, not a behaviour: bench/grounding.py prints evidence ms per document.
     s = sample("contract", "classic", "en", 14, contract_type="master_services", min_pages=200)
     pages = words_of(s.data)
     assert len(pages) == 200 and sum(map(len, pages)) > 60_000
-    started = time.process_time()  # this process's CPU: other jobs on the machine do not count
     found = find_evidence(s.record, SCHEMAS["contract"], pages)
-    seconds = time.process_time() - started
-    assert seconds < 1.0, f"{seconds:.2f} s of CPU for 200 pages"
     assert all(e.match == "exact" or e.reason in UNPRINTED for e in found.values())
     assert found["parties[0].name"].page == 1 and found["signatories[0].name"].page == 200
 
