@@ -111,11 +111,11 @@ def test_every_document_is_accounted_for_and_the_run_committed(invoice_run: Flow
 
 def test_one_task_run_per_window(invoice_run: FlowRun) -> None:
     windows = math.ceil(invoice_run.documents / invoice_run.window)
-    runs = task_runs(invoice_run.id, lambda rs: len(rs) == windows + 3 and all(r.state and r.state.is_final() for r in rs))
+    runs = task_runs(invoice_run.id, lambda rs: len(rs) == windows + 4 and all(r.state and r.state.is_final() for r in rs))
     names = sorted(r.name for r in runs)
     assert [n for n in names if n.startswith("window-")] == sorted(f"window-{i}" for i in range(windows))
     assert {n.rsplit("-", 1)[0] for n in names if not n.startswith("window-")} == {
-        "discover-documents", "commit-run", "evaluate-output"}
+        "discover-documents", "commit-run", "write-review-report", "evaluate-output"}
     assert all(r.state.is_completed() for r in runs)
 
 
@@ -137,6 +137,8 @@ def test_run_report_artifacts(invoice_run: FlowRun) -> None:
     markdown = found["docintel-invoice-report"]
     assert markdown.type == "markdown"
     assert f"`{invoice_run.output}`" in markdown.data and report["manifest"] in markdown.data
+    assert f"Review report (documents needing review first, with their pages and evidence): [{report['review']}]" \
+        in markdown.data and Path(report["review"]).is_file()
     accuracy = markdown.data.split("## Accuracy", 1)[1]
     with_truth = len(list((SAMPLES / "truth").glob("invoice__*.json")))
     assert f"| invoice | {with_truth} | {report['results']} |" in accuracy  # overview: documents, extracted
