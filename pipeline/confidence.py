@@ -44,7 +44,7 @@ the checks taken as independent)::
 
 - evidence (a non-empty string or a number only; nothing for ``true``/``false``/``null``, an empty
   string or list, which are not printed as such): found ``exact`` x4, ``fuzzy`` x1.5, ``none`` x0.25; no
-  evidence for the field, or ``none`` because it was not looked for (:data:`NOT_SOUGHT`): x1;
+  evidence for the field, or ``none`` because it was not looked for (``sought`` false): x1;
 - each business-rule flag naming the field (:func:`fields_named`): x1/3;
 - each attempt beyond the first that the document needed: x0.7;
 - no log-probabilities (a server that sends none, a merged record without one answer text, or
@@ -72,9 +72,6 @@ FLAG_RATIO = 1 / 3
 RETRY_RATIO = 0.7
 NO_LOGPROBS = 0.5  # p_model when the engine reported no usable log-probabilities
 CLAMP = 1e-4
-# Reasons evidence.find_evidence gives for "none" when it did not look (a null, a value that is not
-# printed as such, a document without words): not finding is then no sign against the value.
-NOT_SOUGHT = ("null value", "not a printed value", "no words on any page")
 
 # The fields each business rule of rules.py compares; "[]" stands for any item of the list.
 RULE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -87,10 +84,12 @@ RULE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 class EvidenceLike(Protocol):
-    """What confidence needs of ``evidence.Evidence``: how the value was found, and for "none" why."""
+    """What confidence needs of ``evidence.Evidence``: how the value was found, and whether it was
+    looked for (a null, a value not printed as such, a document without words are not: not finding
+    them is no sign against the value)."""
 
     match: str  # "exact", "fuzzy" or "none"
-    reason: str | None
+    sought: bool
 
 
 @dataclass(frozen=True)
@@ -407,7 +406,6 @@ def _evidence_match(evidence: Mapping[str, EvidenceLike | str] | None, path: str
         return None
     found = evidence[path]
     match = found if isinstance(found, str) else getattr(found, "match", None)
-    reason = "" if isinstance(found, str) else getattr(found, "reason", None) or ""
-    if match == "none" and reason.startswith(NOT_SOUGHT):
+    if not (isinstance(found, str) or getattr(found, "sought", True)):
         return None
     return match if match in EVIDENCE_RATIO else None

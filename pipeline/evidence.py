@@ -130,6 +130,7 @@ class Evidence:
     match: str  # "exact", "fuzzy" or "none"
     score: float = 0.0  # match quality 0-1 (1 exact)
     reason: str | None = None  # for "none": why
+    sought: bool = True  # False: not looked for (a null, a value not printed as such, a page without words)
 
 
 FUZZY_TEXT_ACCEPT = 0.85
@@ -1203,6 +1204,7 @@ def find_evidence(record: dict, schema: dict, pages: Sequence[Sequence[Word]]) -
     shared = Counter((leaf.kind, str(leaf.value)) for leaf in leaves)  # leaves with the same value
     places: dict[str, list[_Place]] = {}
     reasons: dict[str, str] = {}
+    unsought = set()
     for leaf in leaves:
         places[leaf.path] = []
         if leaf.kind == "null":
@@ -1211,6 +1213,8 @@ def find_evidence(record: dict, schema: dict, pages: Sequence[Sequence[Word]]) -
             reasons[leaf.path] = NOT_PRINTED
         elif doc.empty:
             reasons[leaf.path] = "no words on any page (no text layer and no OCR)"
+        if leaf.path in reasons:
+            unsought.add(leaf.path)
         else:
             hits, reasons[leaf.path] = _candidates(doc, leaf, shared[(leaf.kind, str(leaf.value))])
             places[leaf.path] = [_place(doc, hit, _printed(leaf)) for hit in hits]
@@ -1224,7 +1228,7 @@ def find_evidence(record: dict, schema: dict, pages: Sequence[Sequence[Word]]) -
         spot = chosen.get(leaf.path)
         if spot is None:
             reason = reasons[leaf.path] or "not printed on any page"
-            evidence[leaf.path] = Evidence(None, None, None, "none", 0.0, reason)
+            evidence[leaf.path] = Evidence(None, None, None, "none", 0.0, reason, leaf.path not in unsought)
         else:
             evidence[leaf.path] = Evidence(spot.hit.page + 1, spot.quote, spot.box, spot.hit.match, spot.hit.score)
     return evidence

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
-from .confidence import NOT_SOUGHT, FieldScore, field_confidence, field_scores, leaf_values, value_logprobs
+from .confidence import FieldScore, field_confidence, field_scores, leaf_values, value_logprobs
 from .evidence import Evidence, find_evidence
 from .words import Word
 
@@ -117,7 +117,7 @@ def review_reasons(fields: Sequence[Mapping[str, Any]], evidence: Mapping[str, E
     reasons = [f"low_confidence: {f['path']} ({f['confidence']:.2f})" for f in fields
                if f["value"] is not None and f["confidence"] is not None and f["confidence"] < threshold]
     reasons += [f"no_evidence: {path}" for path, found in evidence.items()
-                if found.match == "none" and not (found.reason or "").startswith(NOT_SOUGHT)]
+                if found.match == "none" and found.sought]
     reasons += [f"flag: {flag}" for flag in flags]
     if attempts > 1:
         reasons.append(f"retried: {attempts} attempts")

@@ -174,7 +174,7 @@ def test_combination_rule() -> None:
 
     class Found:
         def __init__(self, match: str) -> None:
-            self.match = match
+            self.match, self.sought = match, True
 
     record = json.loads(HAND)
     evidence = {"name": Found("exact"), "total": "fuzzy", "count": Found("none"), "paid": "none", "po": "none"}

@@ -105,7 +105,7 @@ def test_every_leaf_of_a_born_digital_invoice_is_found_as_printed(layout: str, l
     for path, value in leaves(s.record):
         evidence = found[path]
         if value is None:
-            assert evidence == Evidence(None, None, None, "none", 0.0, "null value")
+            assert evidence == Evidence(None, None, None, "none", 0.0, "null value", sought=False)
             continue
         assert evidence.match == "exact" and evidence.score == 1.0, (path, evidence)
         assert evidence.quote == invoice_printed(sheet, path, value), (path, evidence)
@@ -397,10 +397,12 @@ def test_leaves_without_evidence_say_why() -> None:
     assert found["title"].match == "exact"
     assert found["contract_type"].reason == found["auto_renewal"].reason == "not a printed value"
     assert found["renewal_notice_days"].reason == "null value"
-    assert found["payment_terms"] == Evidence(None, None, None, "none", 0.0, "not printed on any page")
+    assert not any(found[p].sought for p in ("contract_type", "auto_renewal", "renewal_notice_days"))
+    assert found["payment_terms"] == Evidence(None, None, None, "none", 0.0, "not printed on any page", sought=True)
     blank = find_evidence(record, SCHEMAS["contract"], [[], []])
     assert blank["title"].reason == "no words on any page (no text layer and no OCR)"
     assert blank["renewal_notice_days"].reason == "null value"
+    assert not any(e.sought for e in blank.values())
 
 
 def test_the_schema_walk_resolves_refs_unions_and_type_lists() -> None:
