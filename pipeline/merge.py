@@ -15,7 +15,9 @@ values: all objects, all lists, or a scalar. Windows are taken in page order (fi
 
 **Absent.** null, an empty or blank string and an empty list or object count as absent. A field
 absent from every window keeps the first window's value (so ``""`` stays ``""`` where the schema
-does not allow null), and a key no window has stays missing.
+does not allow null), except a list that every window left null where the schema does not allow
+null (windows are asked with every field nullable): no window found an item, so it is ``[]``. A
+key no window has stays missing.
 
 **Scalars.** The candidates are the non-absent values in window order. Where some windows have a
 ``support`` for the field's path (``seller.name``), the strongest supported candidate wins (ties:
@@ -137,10 +139,13 @@ class _Merger:
 
     def merge(self, node: Schema, reads: list[Read], path: str) -> Any:
         """Merge the windows' values of one node of the schema."""
-        node = _resolve(node, self.root)
+        raw, node = node, _resolve(node, self.root)
         present = [(w, v) for w, v in reads if not _absent(v)]
         if not present:
-            return reads[0][1]  # absent everywhere: the first window's own (valid) value
+            first = reads[0][1]
+            if first is None and _declares_array(node) and not _allows_null(raw, self.root):
+                return []  # no window found an item: an empty list, not a missing one
+            return first  # absent everywhere: the first window's own value
         kind = _kind(node, [v for _, v in present])
         if kind == "object":
             return self._merge_object(node, present, path)
@@ -407,6 +412,28 @@ def _kind(node: Schema, values: list[Any]) -> str:
     if declared in ("object", "array") and all(check(v) for v in values):
         return declared
     return "scalar"
+
+
+def _declares_array(node: Schema) -> bool:
+    types = node.get("type")
+    return "array" in (types if isinstance(types, list) else [types]) or "items" in node
+
+
+def _allows_null(node: Any, root: Schema) -> bool:
+    """Whether a node (before `_resolve`, which looks through a null branch) admits null: its type
+    names null, or a `$ref`'s target, any `anyOf`/`oneOf` branch or every `allOf` part does."""
+    if not isinstance(node, dict):
+        return node is True
+    types = node.get("type")
+    if "null" in (types if isinstance(types, list) else [types]):
+        return True
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#") and _allows_null(_pointer(root, ref), root):
+        return True
+    if any(_allows_null(b, root) for b in node.get("anyOf", node.get("oneOf", [])) if isinstance(b, dict)):
+        return True
+    parts = node.get("allOf")
+    return isinstance(parts, list) and bool(parts) and all(_allows_null(p, root) for p in parts)
 
 
 def _kind_of_values(values: list[Any]) -> str:

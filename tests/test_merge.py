@@ -172,6 +172,20 @@ def test_a_field_absent_everywhere_keeps_the_first_windows_value() -> None:
     validate(merged.record, INVOICE)
 
 
+def test_a_list_every_window_left_null_is_empty_where_the_schema_wants_a_list() -> None:
+    # Windows are asked with every field nullable; the real schema's signatories are a list.
+    a, b = contract(), contract()
+    a["signatories"] = b["signatories"] = None
+    merged = merge_windows(windows_of(a, b), CONTRACT)
+    assert merged.record["signatories"] == []
+    validate(merged.record, CONTRACT)
+    nullable = {"type": "object", "properties": {"notes": {"anyOf": [{"type": "array"}, {"type": "null"}]},
+                                                 "tags": {"$ref": "#/$defs/tags"}},
+                "$defs": {"tags": {"type": ["array", "null"]}}}
+    merged = merge_windows(windows_of({"notes": None, "tags": None}, {"notes": None, "tags": None}), nullable)
+    assert merged.record == {"notes": None, "tags": None}  # null is allowed there: left as read
+
+
 # --- lists --------------------------------------------------------------------------------------
 
 A, B, C, D, E = (item(name, amount) for name, amount in
