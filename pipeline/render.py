@@ -229,15 +229,54 @@ class _MuPdf(_PdfEngine):
         try:
             page = self.doc[index]
             scale = fit_scale(page.rect.width, page.rect.height, options, units_per_inch=72)
-            pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False, colorspace=pymupdf.csRGB)
-            image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-            return Page(image=image, text=page.get_text("text"), renderer=self.name, words=page_words(page))
+            matrix = pymupdf.Matrix(scale, scale)
+            text = page.get_text("text")
+            image = None if text.strip() else _enlarged_scan(self.doc, page, matrix)
+            if image is None:
+                pix = page.get_pixmap(matrix=matrix, alpha=False, colorspace=pymupdf.csRGB)
+                image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+            return Page(image=image, text=text, renderer=self.name, words=page_words(page))
         except Exception as exc:
             _raise_memory_error(exc)
             raise
 
     def close(self) -> None:
         self.doc.close()
+
+
+def _enlarged_scan(doc: pymupdf.Document, page: pymupdf.Page, matrix: pymupdf.Matrix) -> Image.Image | None:
+    """A scanned page drawn larger than its scan, enlarged by Pillow (Lanczos) from the scan's
+    own pixels; None for any other page, which MuPDF draws.
+
+    MuPDF enlarges an image without interpolation unless the PDF asks for it, so a 75-dpi scan
+    drawn at the OCR's ~110 dpi comes out blocky, with uneven pixel steps. Measured with
+    ``bench/grounding.py --variants scan_75dpi``: evidence found in the true box 74.7 % of the
+    time with MuPDF's enlargement, 82.2 % with this one, and the page the orientation stage left
+    upside down was then read upright. Downscaling stays MuPDF's (it averages, and decodes a large
+    JPEG at a reduced size, which costs less than decoding it whole).
+
+    A scan here is a page that holds exactly one image and nothing else: no text (the caller
+    checks), no vector drawing, no annotation, no soft mask, the image placed upright over the
+    whole page, and the page not rotated."""
+    target = (page.rect * matrix).irect
+    if page.rotation or page.first_annot is not None:
+        return None
+    images = page.get_image_info(xrefs=True)
+    if len(images) != 1:
+        return None
+    info = images[0]
+    a, b, c, d, _, _ = info["transform"]
+    covers = pymupdf.Rect(info["bbox"]).contains(page.rect + (2, 2, -2, -2))
+    if (not covers or b or c or a <= 0 or d <= 0 or info["has-mask"] or not info["xref"]
+            or info["width"] * info["height"] >= target.width * target.height or page.get_drawings()):
+        return None
+    pix = pymupdf.Pixmap(doc, info["xref"])
+    if pix.alpha:
+        pix = pymupdf.Pixmap(pix, 0)
+    if pix.colorspace is None or pix.colorspace.n not in (1, 3):
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pix)  # CMYK, indexed and the like as RGB
+    scan = Image.frombytes("L" if pix.n == 1 else "RGB", (pix.width, pix.height), pix.samples)
+    return scan.convert("RGB").resize((target.width, target.height), Image.Resampling.LANCZOS)
 
 
 def _raise_memory_error(exc: Exception) -> None:

@@ -258,3 +258,55 @@ def test_every_frame_is_held_to_the_pixel_cap() -> None:
     frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
     failure = render_document(buf.getvalue(), RenderOptions(max_image_pixels=1_000_000))
     assert isinstance(failure, RenderFailure) and failure.error_type == "image_too_large"
+
+
+def _scan_pdf(scan: Image.Image, rotate: int = 0, extra=None) -> bytes:
+    """A one-page A4 PDF holding `scan` over the whole page, as a scanner writes it."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_image(page.rect, stream=_png(scan))
+    if extra:
+        extra(page)
+    page.set_rotation(rotate)
+    return doc.tobytes()
+
+
+def _coarse_scan() -> Image.Image:
+    """A 75-dpi A4 page: too coarse for the OCR's size, so it is drawn larger than it is."""
+    scan = Image.new("L", (620, 877), 255)
+    for y in range(60, 800, 24):
+        scan.paste(0, (60, y, 60 + (y * 7) % 480, y + 9))
+    return scan
+
+
+def test_a_coarse_scan_is_enlarged_smoothly_from_its_own_pixels() -> None:
+    # MuPDF enlarges without interpolation (blocky steps, which the OCR reads worse); the page is
+    # enlarged by Pillow's Lanczos from the scan's pixels instead.
+    scan = _coarse_scan()
+    page = render_document(_scan_pdf(scan), RenderOptions(max_soft_tokens=560, upright=False)).pages[0]
+    assert page.image.size == (955, 1352)  # what MuPDF would have drawn
+    expected = scan.convert("RGB").resize(page.image.size, Image.Resampling.LANCZOS)
+    assert page.image.tobytes() == expected.tobytes()
+    grey = page.image.convert("L").histogram()
+    assert sum(grey[1:255]) > 0.01 * page.image.width * page.image.height  # smooth edges: grey levels
+
+
+@pytest.mark.parametrize("case", ["text", "drawing", "rotated", "two images", "finer than the page"])
+def test_pages_other_than_a_coarse_scan_are_drawn_by_mupdf(case: str) -> None:
+    scan = _coarse_scan() if case != "finer than the page" else _coarse_scan().resize((1240, 1754))
+    extra = {"text": lambda p: p.insert_text((72, 72), "Invoice 42"),
+             "drawing": lambda p: p.draw_rect(pymupdf.Rect(50, 50, 200, 100), color=(1, 0, 0)),
+             "two images": lambda p: p.insert_image(pymupdf.Rect(0, 0, 100, 100), stream=_png(scan))}.get(case)
+    data = _scan_pdf(scan, rotate=90 if case == "rotated" else 0, extra=extra)
+    page = render_document(data, RenderOptions(max_soft_tokens=560, upright=False)).pages[0]
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        scale = (560 * 48 * 48 / (doc[0].rect.width * doc[0].rect.height)) ** 0.5
+        pix = doc[0].get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False, colorspace=pymupdf.csRGB)
+    assert page.image.size == (pix.width, pix.height)
+    assert page.image.tobytes() == pix.samples
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
