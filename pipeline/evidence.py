@@ -141,13 +141,21 @@ DY_WEIGHT = 5.0  # a step down between places side by side: an object's fields s
 COLUMN_DY_WEIGHT = 4.0  # a step down within a column weighs a little less: stacked blocks (a signature)
 
 
-def page_words(page: pymupdf.Page) -> list[Word]:
+def page_words(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> list[Word]:
     """The text layer's words of a PyMuPDF page in reading order, boxes as 0-1 fractions of the page as
-    displayed (rotation applied, origin top left), as the rendered page image shows them."""
-    rect, matrix = page.rect, page.rotation_matrix
+    displayed (rotation applied, origin top left), as the rendered page image shows them. ``textpage``:
+    the page's text, when the caller has extracted it already."""
+    rect = page.rect
     width, height = rect.width or 1.0, rect.height or 1.0
+    raw = page.get_text("words", textpage=textpage)
+    if page.rotation == 0:  # the common case, without a Rect per word (a 300-page contract has 150,000)
+        x, y = rect.x0, rect.y0
+        return [Word(text, (_clip((x0 - x) / width), _clip((y0 - y) / height),
+                            _clip((x1 - x) / width), _clip((y1 - y) / height)))
+                for x0, y0, x1, y1, text, *_ in raw]
+    matrix = page.rotation_matrix
     words = []
-    for x0, y0, x1, y1, text, *_ in page.get_text("words"):
+    for x0, y0, x1, y1, text, *_ in raw:
         r = pymupdf.Rect(x0, y0, x1, y1) * matrix
         box = (_clip((r.x0 - rect.x0) / width), _clip((r.y0 - rect.y0) / height),
                _clip((r.x1 - rect.x0) / width), _clip((r.y1 - rect.y0) / height))
@@ -188,6 +196,7 @@ def compact(text: str) -> str:
 _OCR_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1", "|": "1", "s": "5", "b": "8"})
 
 
+@lru_cache(maxsize=200_000)
 def repaired(token: str) -> str:
     """A token that is mostly digits, with the letters OCR confuses with digits read as digits."""
     digits = sum(ch.isdigit() for ch in token)
