@@ -157,6 +157,7 @@ class DocumentRun:
     language: str
     pages: int = 0
     image_pages: int = 0  # pages without a text layer (OCR read them)
+    ocr_reads: int = 0  # OCR passes: a page read again turned half counts twice
     not_upright: int = 0  # pages render left turned (see upright)
     render_s: float = 0.0
     ocr_s: float = 0.0
@@ -176,20 +177,20 @@ def generate(kind: str, index: int, variant: str, seed: int) -> Sample:
 
 
 class OcrClock:
-    """Times pipeline.ocr.ocr_words where render calls it, so that OCR is counted apart from rendering."""
+    """Times pipeline.ocr.read where render calls it, so that OCR is counted apart from rendering."""
 
     def __init__(self) -> None:
         self.seconds, self.pages = 0.0, 0
-        self._read = ocr.ocr_words
+        self._read = ocr.read
 
     def __enter__(self) -> OcrClock:
-        ocr.ocr_words = self._timed  # type: ignore[assignment]
+        ocr.read = self._timed  # type: ignore[assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        ocr.ocr_words = self._read  # type: ignore[assignment]
+        ocr.read = self._read  # type: ignore[assignment]
 
-    def _timed(self, image: Image.Image, *args: object, **kwargs: object) -> list[Word]:
+    def _timed(self, image: Image.Image, *args: object, **kwargs: object) -> ocr.Reading:
         start = time.perf_counter()
         try:
             return self._read(image, *args, **kwargs)  # type: ignore[arg-type]
@@ -206,13 +207,14 @@ def run_document(sample: Sample, schema: dict, options: RenderOptions) -> Docume
         start = time.perf_counter()
         rendered = render_document(sample.data, options)
         elapsed = time.perf_counter() - start
-    run.render_s, run.ocr_s, run.image_pages = elapsed - clock.seconds, clock.seconds, clock.pages
+    run.render_s, run.ocr_s, run.ocr_reads = elapsed - clock.seconds, clock.seconds, clock.pages
     if not isinstance(rendered, RenderedDocument):
         run.failure = f"{rendered.error_type}: {rendered.message}"
         return run
     run.pages = len(rendered.pages)
-    if options.ocr and run.image_pages < sum(not page.text.strip() for page in rendered.pages):
-        # render no longer calls pipeline.ocr.ocr_words through the module: OCR's time would hide in render's
+    run.image_pages = sum(not page.text.strip() for page in rendered.pages)
+    if options.ocr and run.ocr_reads < run.image_pages:
+        # render no longer calls pipeline.ocr.read through the module: OCR's time would hide in render's
         print(f"warning: OCR timed on {run.image_pages} of the pages without a text layer", file=sys.stderr)
     start = time.perf_counter()
     found = find_evidence(sample.record or {}, schema, [page.words for page in rendered.pages])
@@ -259,8 +261,8 @@ LEGEND = ("!up: pages render left turned (a scan's quarter turn not undone: not 
 
 
 def cost_rows(by_variant: dict[str, list[DocumentRun]]) -> list[str]:
-    rows = [f"{'variant':14} {'render ms/page':>14} {'OCR pages':>9} {'OCR ms/page':>11} {'OCR pages/s':>11} "
-            f"{'evidence ms/doc':>15}"]
+    rows = [f"{'variant':14} {'render ms/page':>14} {'OCR pages':>9} {'reads':>5} {'OCR ms/page':>11} "
+            f"{'OCR pages/s':>11} {'evidence ms/doc':>15}"]
 
     def row(label: str, runs: list[DocumentRun]) -> str:
         pages = sum(r.pages for r in runs) or 1
@@ -269,7 +271,8 @@ def cost_rows(by_variant: dict[str, list[DocumentRun]]) -> list[str]:
         ocr_cells = (f"{1000 * ocr_s / ocr_pages:11.0f} {ocr_pages / ocr_s:11.2f}" if ocr_pages and ocr_s
                      else f"{'n/a':>11} {'n/a':>11}")
         evidence_ms = 1000 * statistics.mean(r.evidence_s for r in runs) if runs else 0.0
-        return (f"{label:14} {1000 * sum(r.render_s for r in runs) / pages:14.0f} {ocr_pages:9} {ocr_cells} "
+        reads = sum(r.ocr_reads for r in runs)
+        return (f"{label:14} {1000 * sum(r.render_s for r in runs) / pages:14.0f} {ocr_pages:9} {reads:5} {ocr_cells} "
                 f"{evidence_ms:15.1f}")
 
     for variant, runs in by_variant.items():

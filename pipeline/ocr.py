@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
@@ -48,6 +49,11 @@ dots on capitals: "Osterreich"), for a fifth less time; at 1120 it reads no more
 takes a third longer. :func:`ocr_words` scales a larger page down to this; a smaller one it reads
 as it is (enlarging it first gains about a point: render the page larger instead)."""
 
+UPSIDE_DOWN_CONFIDENCE = 0.85
+"""A page read with a mean line confidence below this is read again turned half (:func:`read_upright`).
+Measured on the generator's scans (560 tokens): pages the right way up read at 0.93-0.99 even
+blurred or at 75 dpi, the same pages upside down at 0.61-0.73 (most of the text read as garbage)."""
+
 INSTALL_HINT = "pip install rapidocr onnxruntime"
 
 _lock = threading.Lock()
@@ -56,17 +62,26 @@ _problem: str | None = None  # why the engine cannot run, once known
 _warned: set[str] = set()
 
 
-def ocr_words(image: Image.Image, languages: Iterable[str] = DEFAULT_LANGUAGES) -> list[Word]:
+@dataclass(frozen=True)
+class Reading:
+    """What OCR read on a page: its words, and how sure the recogniser was of its lines."""
+
+    words: list[Word]
+    confidence: float = 0.0  # mean of the recogniser's line scores (0-1); 0 without lines
+    weight: float = 0.0  # sum over lines of score x characters: how much was read, how well
+
+
+def read(image: Image.Image, languages: Iterable[str] = DEFAULT_LANGUAGES) -> Reading:
     """The words on ``image`` (a page scan or photo, upright; best rendered at :data:`OCR_PIXELS` or
     more), each with its box in 0-1 fractions of the image, in reading order (lines top to bottom,
     each left to right). ``languages`` (ISO 639-1) are the languages the page may be in: the model
     reads all of :data:`READ_LANGUAGES` at once, so they only warn about a language it is not
-    trained on. An empty list when the page has no text, the engine is missing (logged once per
+    trained on. No words when the page has no text, the engine is missing (logged once per
     process) or fails on the page (logged)."""
     _check_languages(languages)
     engine = _load()
     if engine is None:
-        return []
+        return Reading([])
     page = _ocr_size(image)
     try:
         result = engine(page, return_word_box=True)
@@ -75,8 +90,30 @@ def ocr_words(image: Image.Image, languages: Iterable[str] = DEFAULT_LANGUAGES) 
     except Exception as exc:  # one unreadable page must not fail its document, let alone the batch
         log.warning("OCR failed on a %dx%d page, no words taken from it: %s: %s",
                     image.width, image.height, type(exc).__name__, exc)
-        return []
-    return _words(result, page.size)
+        return Reading([])
+    scores = [float(score) for score in getattr(result, "scores", None) or ()]
+    texts = getattr(result, "txts", None) or ()
+    return Reading(_words(result, page.size), sum(scores) / len(scores) if scores else 0.0,
+                   sum(score * len(text) for score, text in zip(scores, texts)))
+
+
+def ocr_words(image: Image.Image, languages: Iterable[str] = DEFAULT_LANGUAGES) -> list[Word]:
+    """The words of :func:`read`."""
+    return read(image, languages).words
+
+
+def read_upright(image: Image.Image, languages: Iterable[str] = DEFAULT_LANGUAGES) -> tuple[Reading, bool]:
+    """:func:`read` for a page the orientation stage has turned, checking its up and down: a
+    reading less sure than :data:`UPSIDE_DOWN_CONFIDENCE` may be of a page that is upside down
+    (a close up/down vote, a coarse or blurred scan), so the page is read again turned half, and
+    the better reading (more characters read, more surely) is kept. True when that was the turned
+    one: its words are in the turned page's coordinates, and the caller turns the page."""
+    reading = read(image, languages)
+    if reading.words and reading.confidence < UPSIDE_DOWN_CONFIDENCE:
+        turned = read(image.transpose(Image.Transpose.ROTATE_180), languages)
+        if turned.weight > reading.weight:
+            return turned, True
+    return reading, False
 
 
 def ocr_text(words: list[Word]) -> str:

@@ -230,12 +230,13 @@ class _MuPdf(_PdfEngine):
             page = self.doc[index]
             scale = fit_scale(page.rect.width, page.rect.height, options, units_per_inch=72)
             matrix = pymupdf.Matrix(scale, scale)
-            text = page.get_text("text")
+            textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)  # once, for the text and its words
+            text = page.get_text("text", textpage=textpage)
             image = None if text.strip() else _enlarged_scan(self.doc, page, matrix)
             if image is None:
                 pix = page.get_pixmap(matrix=matrix, alpha=False, colorspace=pymupdf.csRGB)
                 image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-            return Page(image=image, text=text, renderer=self.name, words=page_words(page))
+            return Page(image=image, text=text, renderer=self.name, words=page_words(page, textpage))
         except Exception as exc:
             _raise_memory_error(exc)
             raise
@@ -452,7 +453,9 @@ def _read_scan(page: Page, options: RenderOptions, redraw: Callable[[RenderOptio
     A page drawn for a small image-token budget (70 or 140 tokens) is too coarse to read the
     shape of its lines, or its words: both are read on the page drawn again (``redraw``) at the
     size they are tuned for (OCR's is the larger), and the turn found is applied to the page as
-    drawn. Word boxes are fractions of the page, so they hold for both sizes."""
+    drawn. Word boxes are fractions of the page, so they hold for both sizes. The OCR checks the
+    up/down call (:func:`pipeline.ocr.read_upright`): a page it reads far better turned half is
+    turned half, and its correction says so."""
     if page.text.strip() or not (options.upright or options.ocr):
         return page
     wanted = ocr.OCR_PIXELS if options.ocr else orientation.DETECT_PIXELS
@@ -470,7 +473,12 @@ def _read_scan(page: Page, options: RenderOptions, redraw: Callable[[RenderOptio
         page.rotation, page.skew, page.orientation = correction.rotation, correction.skew, correction.method
         large = page.image if large is original else orientation.apply(large, correction)
     if options.ocr:
-        page.words = ocr.ocr_words(large)
+        reading, turned = ocr.read_upright(large) if options.upright else (ocr.read(large), False)
+        page.words = reading.words
+        if turned:  # the up/down call was wrong: the page reads far better turned half
+            page.image = page.image.transpose(Image.Transpose.ROTATE_180)
+            page.rotation = (page.rotation + 180) % 360
+            page.orientation = f"{page.orientation}, turned half by OCR"
         if options.ocr_text_layer:
             page.text = ocr.ocr_text(page.words)
     return page
