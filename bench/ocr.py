@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import random
 import resource
 import shutil
 import subprocess
@@ -62,12 +61,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.render import RenderOptions, render_document  # noqa: E402
-from pipeline.samples import CONTRACT_LAYOUTS, INVOICE_LAYOUTS, LANGUAGES, SCAN_VARIANTS  # noqa: E402
-from pipeline.samples.contracts import render_contract_pdf  # noqa: E402
-from pipeline.samples.files import degrade  # noqa: E402
-from pipeline.samples.invoices import render_invoice_pdf  # noqa: E402
-from pipeline.samples.records import contract_record, invoice_record  # noqa: E402
-from pipeline.samples.scans import scan_pdf_with_truth  # noqa: E402
+from pipeline.samples import LANGUAGES  # noqa: E402
+from pipeline.samples.files import variant_set_document  # noqa: E402
 
 VARIANTS = ("scan", "scan_rot90", "scan_skew", "scan_blur", "scan_jpeg", "scan_noisy", "scan_100dpi", "scan_75dpi",
             "photo", "tiff")
@@ -211,27 +206,16 @@ def engines(wanted: list[str]) -> dict[str, Engine]:
 
 def generate(variants: list[str], docs: int, pages: int, seed: int) -> list[TruePage]:
     out: list[TruePage] = []
-    invoice_layouts, contract_layouts = sorted(INVOICE_LAYOUTS), sorted(CONTRACT_LAYOUTS)
     for variant in variants:
         for i in range(docs):
-            rng = random.Random(f"{seed}/{variant}/{i}")
+            pdf, delivery = variant_set_document(variant, i, seed)
+            # scanned PDFs: how each sheet lay; photos are upright once EXIF is applied, the TIFF is straight
+            turns = [(360 - lay.rotation) % 360 for lay in delivery.scan] or [0] * 1000
             language = LANGUAGES[i % len(LANGUAGES)]
-            if i % 2 == 0:
-                pdf = render_invoice_pdf(invoice_record(rng, None, language),
-                                         invoice_layouts[(i // 2) % len(invoice_layouts)], language)
-            else:
-                pdf = render_contract_pdf(contract_record(rng, None, language),
-                                          contract_layouts[(i // 2) % len(contract_layouts)], language)
-            if variant in SCAN_VARIANTS:  # the same bytes as degrade(), and how each sheet lay
-                data, lays = scan_pdf_with_truth(pdf, rng, SCAN_VARIANTS[variant])
-                turns = [(360 - lay.rotation) % 360 for lay in lays]
-            else:  # photos are upright once EXIF is applied, the TIFF is straight
-                data, _ = degrade(pdf, variant, rng)
-                turns = [0] * 1000
             with pymupdf.open(stream=pdf, filetype="pdf") as doc:
                 count = 1 if variant.startswith("photo") else min(pages, doc.page_count)  # a photo shows page 1
                 for index in range(count):
-                    out.append(TruePage(variant, language, data, index, true_words(doc[index]), turns[index]))
+                    out.append(TruePage(variant, language, delivery.data, index, true_words(doc[index]), turns[index]))
     return out
 
 

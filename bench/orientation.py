@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -45,12 +44,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline import orientation  # noqa: E402
 from pipeline.render import RenderedDocument, RenderOptions, render_document  # noqa: E402
-from pipeline.samples import CONTRACT_LAYOUTS, INVOICE_LAYOUTS, LANGUAGES, SCAN_VARIANTS  # noqa: E402
-from pipeline.samples.contracts import render_contract_pdf  # noqa: E402
-from pipeline.samples.files import degrade  # noqa: E402
-from pipeline.samples.invoices import render_invoice_pdf  # noqa: E402
-from pipeline.samples.records import contract_record, invoice_record  # noqa: E402
-from pipeline.samples.scans import scan_pdf_with_truth  # noqa: E402
+from pipeline.samples import SCAN_VARIANTS  # noqa: E402
+from pipeline.samples.files import variant_set_document  # noqa: E402
 
 ROTATED = ("scan_rot90", "scan_rot180", "scan_rot270")
 VARIANTS = (*ROTATED, "scan_skew", *(v for v in SCAN_VARIANTS if v not in (*ROTATED, "scan_skew")),
@@ -126,25 +121,16 @@ def left_as_it_lies(found: orientation.Correction) -> bool:
 def generate(variants: list[str], docs: int, seed: int, options: RenderOptions) -> list[TrueDocument]:
     """``docs`` documents per variant with the truth of every page, rendered with upright off."""
     documents = []
-    invoice_layouts, contract_layouts = sorted(INVOICE_LAYOUTS), sorted(CONTRACT_LAYOUTS)
     for variant in variants:
         for i in range(docs):
-            rng = random.Random(f"{seed}/{variant}/{i}")
-            language = LANGUAGES[i % len(LANGUAGES)]
-            if i % 2 == 0:
-                pdf = render_invoice_pdf(invoice_record(rng, None, language),
-                                         invoice_layouts[(i // 2) % len(invoice_layouts)], language)
-            else:
-                pdf = render_contract_pdf(contract_record(rng, None, language),
-                                          contract_layouts[(i // 2) % len(contract_layouts)], language)
-            if variant in SCAN_VARIANTS:
-                data, lays = scan_pdf_with_truth(pdf, rng, SCAN_VARIANTS[variant])
-                rotations, skews = [(360 - lay.rotation) % 360 for lay in lays], [-lay.skew for lay in lays]
+            _, delivery = variant_set_document(variant, i, seed)
+            if delivery.scan:
+                rotations = [(360 - lay.rotation) % 360 for lay in delivery.scan]
+                skews: list[float | None] = [-lay.skew for lay in delivery.scan]
             else:  # photos are upright once EXIF is applied, the TIFF is straight
-                data, _ = degrade(pdf, variant, rng)
                 rotations, skews = [0] * 100, [None if variant.startswith("photo") else 0.0] * 100
-            images = [page.image for page in _render(data, options).pages]
-            documents.append(TrueDocument(variant, data, images, rotations[:len(images)], skews[:len(images)]))
+            images = [page.image for page in _render(delivery.data, options).pages]
+            documents.append(TrueDocument(variant, delivery.data, images, rotations[:len(images)], skews[:len(images)]))
     return documents
 
 

@@ -45,8 +45,8 @@ import pymupdf
 from . import evidence
 from .bad_files import bad_files, write_encrypted
 from .contract_text import CONTRACT_KINDS
-from .contracts import CONTRACT_LAYOUTS, render_contract_with_evidence
-from .invoices import INVOICE_LAYOUTS, render_invoice_with_evidence
+from .contracts import CONTRACT_LAYOUTS, render_contract_pdf, render_contract_with_evidence
+from .invoices import INVOICE_LAYOUTS, render_invoice_pdf, render_invoice_with_evidence
 from .other_documents import OTHER_LAYOUTS, render_other_pdf
 from .records import contract_record, invoice_record
 from .reference import LANGUAGES
@@ -116,6 +116,20 @@ def deliver(pdf: bytes, variant: str, rng: random.Random) -> Delivery:
     if variant == "tiff":
         return Delivery(multipage_tiff(pdf), "tiff")
     raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
+
+
+def variant_set_document(variant: str, index: int, seed: int) -> tuple[bytes, Delivery]:
+    """The `index`-th document of a benchmark's set for `variant`: invoices and contracts in turn,
+    layouts and languages cycling, the same for a seed. Its born-digital PDF and its delivery."""
+    rng = random.Random(f"{seed}/{variant}/{index}")
+    language = LANGUAGES[index % len(LANGUAGES)]
+    if index % 2 == 0:
+        layout = sorted(INVOICE_LAYOUTS)[(index // 2) % len(INVOICE_LAYOUTS)]
+        pdf = render_invoice_pdf(invoice_record(rng, None, language), layout, language)
+    else:
+        layout = sorted(CONTRACT_LAYOUTS)[(index // 2) % len(CONTRACT_LAYOUTS)]
+        pdf = render_contract_pdf(contract_record(rng, None, language), layout, language)
+    return pdf, deliver(pdf, variant, rng)
 
 
 def degrade(pdf: bytes, variant: str, rng: random.Random) -> tuple[bytes, str]:
