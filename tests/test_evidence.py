@@ -9,7 +9,6 @@ import functools
 import json
 import random
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from pipeline.confidence import leaf_values
 from pipeline.evidence import Evidence, date_forms, find_evidence, page_words
 from pipeline.samples.contract_text import Words
 from pipeline.samples.contracts import CONTRACT_LAYOUTS
@@ -43,16 +43,9 @@ def words_of(pdf: bytes) -> list[list[Word]]:
         return [page_words(page) for page in doc]
 
 
-def leaves(value: object, path: str = "") -> Iterator[tuple[str, object]]:
-    """(path, value) of every leaf of a record, as find_evidence names them."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from leaves(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from leaves(item, f"{path}[{i}]")
-    else:
-        yield path, value
+def leaves(record: dict) -> list[tuple[str, object]]:
+    """(path, value) of every leaf of a record, as find_evidence names them (an empty list has none)."""
+    return [(path, value) for path, value in leaf_values(record).items() if value != [] and value != {}]
 
 
 def line(texts: str, y: float, x: float = 0.1, gap: float = 0.01, char: float = 0.008,

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import pymupdf
 
+from ..confidence import leaf_values
 from .contract_text import Words
 from .draw import width
 from .drawn import Drawing, Run
@@ -158,18 +159,9 @@ def locate(drawing: Drawing, pdf: bytes, targets: Sequence[Target], record: dict
     return {path: evidence[path] for path in leaves(record) if path in evidence}
 
 
-def leaves(record: dict) -> Iterator[str]:
+def leaves(record: dict) -> list[str]:
     """The paths of the record's non-null leaves, in record order: "seller.address.city", "line_items[0].amount"."""
-    def walk(value: object, path: str) -> Iterator[str]:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield from walk(item, f"{path}.{key}" if path else key)
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from walk(item, f"{path}[{i}]")
-        elif value is not None:
-            yield path
-    return walk(record, "")
+    return [path for path, value in leaf_values(record).items() if value is not None and value != [] and value != {}]
 
 
 def _marked(runs: Sequence[Run]) -> dict[str, list[tuple[Run, int, int]]]:
