@@ -128,6 +128,7 @@ def run(engine, settings: Settings, out: Path, ocr: bool, logprobs: bool, trust:
     """Wall and CPU seconds of the demo's job with OCR, log-probabilities and the trust stage on or off."""
     config = settings.model_copy(update={"ocr": ocr, "reprocess": True})
     TRUST_STAGE[0] = 0.0
+    engine.llm.reset_prefix_cache()  # each run starts cold: none inherits the prompts of the one before
     own, live = cpu_seconds()
     started = time.perf_counter()
     with contextlib.ExitStack() as patches:
