@@ -1,5 +1,5 @@
 """What evidence, confidence and the review report add to a run: the demo's job (sample_docs/
-invoices, bad files and contracts) on one engine, run three ways.
+invoices, bad files and contracts) on one engine, run four ways.
 
 - without trust: OCR off, no log-probabilities requested, and the trust stage (evidence and
   confidence, runner.assess) replaced by one that returns nothing: what a run cost before records
@@ -163,13 +163,13 @@ def ocr_rate() -> tuple[int, float]:
     """Scanned sample pages read with and without OCR: the difference is OCR's."""
     sources = [s for s in discover([SAMPLES / "invoice", SAMPLES / "contract"])
                if any(k in s for k in ("scan", "photo", "tiff"))]
-    timed = {}
+    seconds = {}
     for ocr in (False, True):
         started = time.perf_counter()
         docs = [render_source(s, RenderOptions(max_soft_tokens=70, ocr=ocr)) for s in sources]
-        timed[ocr] = time.perf_counter() - started
+        seconds[ocr] = time.perf_counter() - started
     pages = sum(len(d.pages) for d in docs if isinstance(d, RenderedDocument))
-    return pages, timed[True] - timed[False]
+    return pages, seconds[True] - seconds[False]
 
 
 if __name__ == "__main__":  # vLLM's CPU engine spawns processes that re-import __main__
