@@ -392,8 +392,7 @@ def _pointer(root: Schema, ref: str) -> Schema:
 
 def _kind(node: Schema, values: list[Any]) -> str:
     """`object`, `array` or `scalar` for a resolved node, from its type or else from the values."""
-    types = node.get("type")
-    types = [t for t in (types if isinstance(types, list) else [types]) if t not in (None, "null")]
+    types = [t for t in _types(node) if t != "null"]
     if len(types) > 1 or "anyOf" in node or "oneOf" in node:
         return "scalar"  # a union of several shapes is merged as one whole value
     if "enum" in node or "const" in node:
@@ -414,9 +413,14 @@ def _kind(node: Schema, values: list[Any]) -> str:
     return "scalar"
 
 
-def _declares_array(node: Schema) -> bool:
+def _types(node: Schema) -> list[str]:
+    """The node's `type`, as a list (empty when it names none)."""
     types = node.get("type")
-    return "array" in (types if isinstance(types, list) else [types]) or "items" in node
+    return [t for t in (types if isinstance(types, list) else [types]) if t is not None]
+
+
+def _declares_array(node: Schema) -> bool:
+    return "array" in _types(node) or "items" in node
 
 
 def _allows_null(node: Any, root: Schema) -> bool:
@@ -424,8 +428,7 @@ def _allows_null(node: Any, root: Schema) -> bool:
     names null, or a `$ref`'s target, any `anyOf`/`oneOf` branch or every `allOf` part does."""
     if not isinstance(node, dict):
         return node is True
-    types = node.get("type")
-    if "null" in (types if isinstance(types, list) else [types]):
+    if "null" in _types(node):
         return True
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#") and _allows_null(_pointer(root, ref), root):
