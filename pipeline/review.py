@@ -57,7 +57,7 @@ DEFAULT_LIMIT = 200
 # Page images are drawn at this image-token budget (or the run's, if larger): ~1000x1300 px
 # for A4, legible on screen. Boxes are fractions of the page, so the size does not move them.
 REVIEW_SOFT_TOKENS = 560
-JPEG_QUALITY = 80
+JPEG_QUALITY = 80  # without Pillow's optimize pass: 2.9 ms a page instead of 7.5, files 7 % larger
 # A longer document shows its first page and the pages its evidence is on, at most this many.
 MAX_PAGES_SHOWN = 12
 
@@ -274,7 +274,7 @@ def draw_pages(store: Store, folder: str, document: ReviewDocument, s3: S3Option
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY)
         relpath = f"{folder}/pages/{stem}-{number}.jpg"
         _put(store, relpath, buffer.getvalue(), "image/jpeg")
         written.add(relpath)
