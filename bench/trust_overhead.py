@@ -8,11 +8,15 @@ invoices, bad files and contracts) on one engine, run four ways.
 - with trust: OCR off, evidence from the text layers and confidence from the log-probabilities;
 - with trust and OCR: the default, scans read by OCR too (counted separately: pages, seconds).
 
-Each run --rounds times (default 3), in turns, each run first once; the median counts. Then the
-review report is written. Prints wall seconds per run and each as a ratio to the run without
-trust, and the OCR pages/s measured on the scanned sample pages in this process.
+Each run --rounds times (default 4), in turns, the order reversed every other round so that each
+run sits early and late alike: the machine's speed drifts (by 15 % over one bench here), and over
+an even number of rounds a steady drift weighs on every run alike. A run's ratio is its total wall
+over the rounds to the run without trust's total; the range is of the rounds' own ratios. Then the review report is written. Prints wall seconds per run, the
+ratios with their range, what the added work costs timed in place (the trust stage in this
+process, text-layer words in the render workers, the report), and the OCR pages/s measured on the
+scanned sample pages in this process.
 
-    .venv/bin/python bench/trust_overhead.py [--rounds 3]
+    .venv/bin/python bench/trust_overhead.py [--rounds 4]
 
 On the CPU with the tiny random checkpoint (default without a GPU) the answers are random, so
 evidence is mostly "not found": the figure measures the machinery's cost, which grows with the
@@ -32,6 +36,7 @@ from pathlib import Path
 from unittest import mock
 
 import psutil
+import pymupdf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline import runner  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.engines import create_engine  # noqa: E402
+from pipeline.evidence import page_words  # noqa: E402
 from pipeline.render import RenderedDocument, RenderOptions, render_source  # noqa: E402
 from pipeline.review import write_review  # noqa: E402
 from pipeline.schemas import load_schema  # noqa: E402
@@ -61,7 +67,7 @@ def main() -> None:
     from pipeline.tiny_model import build_tiny_model
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="each run this many times, in turns; the median counts")
+    parser.add_argument("--rounds", type=int, default=4, help="each run this many times, in turns (even: drift cancels)")
     rounds = parser.parse_args().rounds
     settings = Settings(model=str(build_tiny_model(ROOT / ".cache" / "tiny-gemma4")), max_model_len=32768,
                         max_tokens=1536, max_soft_tokens=70, window=16, enforce_eager=True)
@@ -71,33 +77,48 @@ def main() -> None:
     try:
         run(engine, settings, work / "warm-up", *RUNS["with trust and OCR"])  # caches, first-request costs
         for turn in range(rounds):
-            names = list(RUNS)[turn % len(RUNS):] + list(RUNS)[:turn % len(RUNS)]  # each run first once
-            for name in names:
+            for name in list(RUNS)[::-1 if turn % 2 else 1]:
                 timings[name].append(run(engine, settings, work / name.replace(" ", "-"), *RUNS[name]))
     finally:
         engine.close()
     started = time.perf_counter()
     index = write_review(str(work / "with-trust-and-OCR"))
     review = time.perf_counter() - started
-    wall = {name: statistics.median(w for w, _ in runs) for name, runs in timings.items()}
-    cpu = {name: statistics.median(c for _, c in runs) for name, runs in timings.items()}
-    base, base_cpu = wall["without trust"], cpu["without trust"]
-    print(f"\n{'run':<24} {'wall s':>7} {'ratio':>7} {'CPU s':>7} {'ratio':>7}   wall of each round (s)")
+    base = [w for w, _ in timings["without trust"]]
+    base_cpu = [c for _, c in timings["without trust"]]
+    print(f"\n{'run':<24} {'wall s':>7} {'ratio':>7} {'range':>13} {'CPU ratio':>9}   wall of each round (s)")
     for name, runs in timings.items():
-        print(f"{name:<24} {wall[name]:>7.1f} {wall[name] / base:>6.3f}x {cpu[name]:>7.1f} {cpu[name] / base_cpu:>6.3f}x   "
+        print(f"{name:<24} {statistics.median(w for w, _ in runs):>7.1f} {ratio(runs, base)}"
+              f" {sum(c for _, c in runs) / sum(base_cpu):>8.3f}x   "
               + ", ".join(f"{w:.1f}" for w, _ in runs))
-    trust = wall["with trust"] + review
-    print(f"{'with trust + report':<24} {trust:>7.1f} {trust / base:>6.3f}x   (the review report: {review:.1f} s, {index})")
-    print("(medians over the rounds; CPU: this process, the engine's processes and the render workers together)")
-    print(f"the trust stage itself (evidence, confidence, review reasons; in this process): "
-          f"{100 * statistics.median(STAGE_SHARE):.1f} % of a run's wall (median; "
-          f"{100 * min(STAGE_SHARE):.1f}-{100 * max(STAGE_SHARE):.1f} %); the review report {100 * review / base:.1f} %")
+    with_report = [(w + review, c) for w, c in timings["with trust"]]
+    print(f"{'with trust + report':<24} {statistics.median(w for w, _ in with_report):>7.1f} "
+          f"{ratio(with_report, base)}   (the review report: {review:.1f} s, {index})")
+    print("(wall: the median; ratio: the total over the rounds to the run without trust's, range: the rounds' own "
+          "ratios; CPU: the same ratio of CPU seconds, this process's, the engine's and the render workers' together)")
+    words, pages = words_per_page() * JOB_PAGES[0], JOB_PAGES[0]
+    typical = statistics.median(base)
+    print(f"\nthe added work timed in place, as a share of a run's wall ({typical:.1f} s):")
+    print(f"  the trust stage (evidence, confidence, review reasons; this process): "
+          f"{100 * statistics.median(STAGE_SHARE):.1f} % (median; {100 * min(STAGE_SHARE):.1f}-"
+          f"{100 * max(STAGE_SHARE):.1f} %)")
+    print(f"  text-layer words (render workers, in every run above, the baseline's too): {1000 * words / pages:.1f} ms "
+          f"a text page, {100 * words / typical:.1f} % for the job's {pages} pages counted as text pages")
+    print(f"  the review report: {100 * review / typical:.1f} %")
+    print(f"  together: {100 * (statistics.median(STAGE_SHARE) + (words + review) / typical):.1f} %")
     pages, seconds = ocr_rate()
     print(f"\nOCR in this process: {pages} scanned sample pages in {seconds:.1f} s: {pages / seconds:.2f} pages/s "
           f"({1000 * seconds / pages:.0f} ms a page, reading at the OCR size, upright included)")
     shutil.rmtree(work, ignore_errors=True)
 
 
+def ratio(runs: list[tuple[float, float]], base: list[float]) -> str:
+    """The run's total wall over the run without trust's, and the range of the rounds' own ratios."""
+    ratios = [w / b for (w, _), b in zip(runs, base)]
+    return f"{sum(w for w, _ in runs) / sum(base):>6.3f}x {min(ratios):>5.3f}-{max(ratios):.3f}x"
+
+
+JOB_PAGES = [0]  # pages the job rendered (the last run's count)
 STAGE_SHARE: list[float] = []  # the trust stage's seconds / the run's wall, per run with it
 TRUST_STAGE = [0.0]  # seconds spent in the trust stage (runner.assess, runner.window_support)
 
@@ -154,9 +175,28 @@ def run(engine, settings: Settings, out: Path, ocr: bool, logprobs: bool, trust:
     print(f"  {out.name}: {seconds:.1f} s, {cpu:.1f} s CPU, trust stage {TRUST_STAGE[0]:.2f} s; " + "; ".join(
         f"{s.schema}: {s.documents} documents, {s.results} results, {sum(s.errors.values())} errors, "
         f"{s.pages} pages, {s.output_tokens} output tokens" for s in summaries), flush=True)
+    JOB_PAGES[0] = sum(s.pages for s in summaries)
     if trust:
         STAGE_SHARE.append(TRUST_STAGE[0] / seconds)
     return seconds, cpu
+
+
+def words_per_page() -> float:
+    """Seconds a page to take the text layer's words (pipeline.evidence.page_words), their text already
+    extracted as rendering does, over the pages of the job's PDFs (those within the page limit)."""
+    seconds, pages = 0.0, 0
+    for source in discover([SAMPLES / f for _, folders in JOBS for f in folders]):
+        with contextlib.suppress(Exception), pymupdf.open(Path(source.removeprefix("file://"))) as doc:
+            if not doc.is_pdf or doc.page_count > RenderOptions().max_pages:
+                continue
+            for page in doc:
+                textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
+                if page.get_text("text", textpage=textpage).strip():
+                    started = time.perf_counter()
+                    page_words(page, textpage)
+                    seconds += time.perf_counter() - started
+                    pages += 1
+    return seconds / pages
 
 
 def ocr_rate() -> tuple[int, float]:
