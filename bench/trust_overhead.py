@@ -11,10 +11,10 @@ invoices, bad files and contracts) on one engine, run four ways.
 Each run --rounds times (default 4), in turns, the order reversed every other round so that each
 run sits early and late alike: the machine's speed drifts (by 15 % over one bench here), and over
 an even number of rounds a steady drift weighs on every run alike. A run's ratio is its total wall
-over the rounds to the run without trust's total; the range is of the rounds' own ratios. Then the review report is written. Prints wall seconds per run, the
-ratios with their range, what the added work costs timed in place (the trust stage in this
-process, text-layer words in the render workers, the report), and the OCR pages/s measured on the
-scanned sample pages in this process.
+over the rounds to the run without trust's total; the range is of the rounds' own ratios. Then the
+review report is written. Prints wall seconds per run, the ratios with their range, what the added
+work costs timed in place (the trust stage in this process, text-layer words in the render
+workers, the report), and the OCR pages/s measured on the scanned sample pages in this process.
 
     .venv/bin/python bench/trust_overhead.py [--rounds 4]
 
@@ -49,6 +49,7 @@ from pipeline.render import RenderedDocument, RenderOptions, render_source  # no
 from pipeline.review import write_review  # noqa: E402
 from pipeline.schemas import load_schema  # noqa: E402
 from pipeline.sources import discover  # noqa: E402
+from pipeline.storage import S3Options, read_bytes  # noqa: E402
 from pipeline.trust import Assessment  # noqa: E402
 
 SAMPLES = ROOT / "sample_docs"
@@ -186,8 +187,12 @@ def words_per_page() -> float:
     extracted as rendering does, over the pages of the job's PDFs (those within the page limit)."""
     seconds, pages = 0.0, 0
     for source in discover([SAMPLES / f for _, folders in JOBS for f in folders]):
-        with contextlib.suppress(Exception), pymupdf.open(Path(source.removeprefix("file://"))) as doc:
-            if not doc.is_pdf or doc.page_count > RenderOptions().max_pages:
+        try:
+            doc = pymupdf.open(stream=read_bytes(source, S3Options()))
+        except Exception:  # the bad files the job fails on
+            continue
+        with doc:
+            if doc.needs_pass or not doc.is_pdf or doc.page_count > RenderOptions().max_pages:
                 continue
             for page in doc:
                 textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)

@@ -96,7 +96,7 @@ class VllmEngine:
         self.context: int | None = self.llm.llm_engine.model_config.max_model_len
         # vLLM's front end, torch and the tokenizer leave ~850,000 objects that live as long as
         # the engine. Each full collection walked them all: 0.7-1.4 s with this process stalled,
-        # no request fed and no answer taken, once or twice per demo run (measured with
+        # no request fed and no answer taken, about once a demo run (measured with
         # gc.callbacks). Frozen, they are never walked again (vLLM freezes its engine core's
         # heap the same way, v1/engine/core.py); objects made later are collected as ever.
         gc.collect()
