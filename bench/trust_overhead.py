@@ -97,13 +97,14 @@ def main() -> None:
           f"{ratio(with_report, base)}   (the review report: {review:.1f} s, {index})")
     print("(wall: the median; ratio: the total over the rounds to the run without trust's, range: the rounds' own "
           "ratios; CPU: the same ratio of CPU seconds, this process's, the engine's and the render workers' together)")
-    words, pages = words_per_page() * JOB_PAGES[0], JOB_PAGES[0]
+    per_page, pages = words_per_page(), JOB_PAGES[0]
+    words = per_page * pages  # seconds for the job, every page counted as a text page
     typical = statistics.median(base)
     print(f"\nthe added work timed in place, as a share of a run's wall ({typical:.1f} s):")
     print(f"  the trust stage (evidence, confidence, review reasons; this process): "
           f"{100 * statistics.median(STAGE_SHARE):.1f} % (median; {100 * min(STAGE_SHARE):.1f}-"
           f"{100 * max(STAGE_SHARE):.1f} %)")
-    print(f"  text-layer words (render workers, in every run above, the baseline's too): {1000 * words / pages:.1f} ms "
+    print(f"  text-layer words (render workers, in every run above, the baseline's too): {1000 * per_page:.1f} ms "
           f"a text page, {100 * words / typical:.1f} % for the job's {pages} pages counted as text pages")
     print(f"  the review report: {100 * review / typical:.1f} %")
     print(f"  together: {100 * (statistics.median(STAGE_SHARE) + (words + review) / typical):.1f} %")
